@@ -1,0 +1,1 @@
+"""supplierdev: the web service that runs supplier development programmes."""

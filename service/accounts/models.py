@@ -1,0 +1,145 @@
+"""User, ApiToken and LoginAttempt tables and their API shapes."""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import ConfigDict, EmailStr, StrictBool, StrictInt
+from sqlmodel import Field, SQLModel
+
+from service.programmes.models import OrganizationKind
+from service.types import UTCDateTime, enum_type, utcnow
+
+
+class Role(StrEnum):
+    """A user's one role inside a programme (DESIGN §3)."""
+
+    admin = "admin"
+    broker = "broker"
+    buyer = "buyer"
+    supplier = "supplier"
+    provider = "provider"
+    observer = "observer"
+
+
+# Which kinds of organization each role may belong to.
+ROLE_ORGANIZATION_KINDS: dict[Role, frozenset[OrganizationKind]] = {
+    Role.admin: frozenset({OrganizationKind.unit}),
+    Role.broker: frozenset({OrganizationKind.unit, OrganizationKind.buyer}),
+    Role.buyer: frozenset({OrganizationKind.buyer}),
+    Role.supplier: frozenset({OrganizationKind.supplier}),
+    Role.provider: frozenset({OrganizationKind.provider}),
+    Role.observer: frozenset(
+        {OrganizationKind.donor, OrganizationKind.financier, OrganizationKind.unit}
+    ),
+}
+
+
+class TokenKind(StrEnum):
+    """A login session or a personal token for an integration."""
+
+    session = "session"
+    personal = "personal"
+
+
+class UserBase(SQLModel):
+    email: str = Field(max_length=254)
+    full_name: str = Field(min_length=1, max_length=200)
+    language: str | None = Field(default=None, max_length=2, regex="^(en|es|fr)$")
+
+
+class User(UserBase, table=True):
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)  # kept lower-case
+    programme_id: uuid.UUID | None = Field(default=None, foreign_key="programme.id", index=True)
+    organization_id: uuid.UUID | None = Field(default=None, foreign_key="organization.id")
+    role: Role | None = Field(default=None, sa_type=enum_type(Role))
+    is_superuser: bool = False
+    is_active: bool = True
+    password_hash: str = Field(max_length=255)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class UserCreate(UserBase):
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailStr = Field(max_length=254)
+    organization_id: uuid.UUID
+    role: Role
+    password: str = Field(min_length=12, max_length=256)
+
+
+class UserUpdate(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+
+    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    language: str | None = Field(default=None, regex="^(en|es|fr)$")
+    role: Role | None = None
+    organization_id: uuid.UUID | None = None
+    is_active: StrictBool | None = None
+    password: str | None = Field(default=None, min_length=12, max_length=256)
+
+
+class UserPublic(UserBase):
+    id: uuid.UUID
+    programme_id: uuid.UUID | None
+    organization_id: uuid.UUID | None
+    role: Role | None
+    is_superuser: bool
+    is_active: bool
+    created_at: datetime
+
+
+class ApiToken(SQLModel, table=True):
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="user.id", index=True)
+    kind: TokenKind = Field(sa_type=enum_type(TokenKind))
+    name: str = Field(max_length=100)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ApiTokenCreate(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100)
+    expires_in_days: StrictInt = Field(default=90, ge=1, le=3650)
+
+
+class ApiTokenPublic(SQLModel):
+    id: uuid.UUID
+    name: str
+    kind: TokenKind
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+
+
+class ApiTokenIssued(ApiTokenPublic):
+    """A new token; the secret is shown this once and never again."""
+
+    token: str
+
+
+class LoginRequest(SQLModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(min_length=1, max_length=254)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class LoginResult(SQLModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: datetime
+
+
+class LoginAttempt(SQLModel, table=True):
+    """One login try, kept so every worker process sees the same failure count."""
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    email: str = Field(max_length=254, index=True)
+    succeeded: bool
+    attempted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

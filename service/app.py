@@ -1,0 +1,53 @@
+"""The FastAPI application: routers under /api/v1, problem+json errors, middleware."""
+
+import logging
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+
+from service import health
+from service.accounts.router import router as accounts_router
+from service.errors import install_error_handlers, problem_openapi
+from service.idempotency.middleware import IdempotencyMiddleware
+from service.programmes.router import router as programmes_router
+from service.request_log import RequestLogMiddleware
+
+API_PREFIX = "/api/v1"
+
+
+def create_app() -> FastAPI:
+    """Build the application (the database is opened lazily on the first request)."""
+    app = FastAPI(
+        title="supplierdev",
+        version="0.1.0",
+        summary="Supplier development programmes: engagements, audits, round tables, "
+        "improvement plans and reports.",
+        openapi_url="/openapi.json",
+        docs_url="/docs",
+        redoc_url="/redoc",
+    )
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(accounts_router)
+    api.include_router(programmes_router)
+    app.include_router(api)
+    app.include_router(health.router)
+    install_error_handlers(app)
+    app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(RequestLogMiddleware)
+    _install_openapi(app)
+    logging.getLogger("supplierdev").setLevel(logging.INFO)
+    return app
+
+
+def _install_openapi(app: FastAPI) -> None:
+    default = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = problem_openapi(default())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+app = create_app()

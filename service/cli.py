@@ -1,0 +1,98 @@
+"""The `supplierdev` command: serve, database migrations, users and the demo programme."""
+
+import getpass
+import logging
+
+import typer
+import uvicorn
+
+from service.settings import get_settings
+
+app = typer.Typer(help="supplierdev: supplier development programmes.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option(None, help="Address to listen on (SUPPLIERDEV_HOST)."),
+    port: int = typer.Option(None, help="Port to listen on (SUPPLIERDEV_PORT)."),
+    workers: int = typer.Option(None, help="Worker processes (SUPPLIERDEV_WORKERS)."),
+) -> None:
+    """Serve the API and the browser UI with uvicorn."""
+    settings = get_settings()
+    host = host or settings.host
+    port = port or settings.port
+    settings.resolved_secret_key()  # create the key before workers race for it
+    typer.echo(f"supplierdev on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    uvicorn.run(
+        "service.app:app",
+        host=host,
+        port=port,
+        workers=workers or settings.workers,
+        access_log=False,  # our request log replaces it and never prints query strings
+        log_level=settings.log_level,
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head")) -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    from service.migrations_runner import upgrade
+
+    upgrade(get_settings().database_url, revision)
+    typer.echo(f"database at {revision}")
+
+
+@db_app.command("revision")
+def db_revision(message: str = typer.Option(..., "-m", help="What the migration does.")) -> None:
+    """Write a new migration from the difference between the models and the database."""
+    from alembic import command
+
+    from service.migrations_runner import alembic_config
+
+    command.revision(alembic_config(get_settings().database_url), message, autogenerate=True)
+
+
+@users_app.command("create")
+def users_create(
+    email: str = typer.Option(..., help="Login e-mail."),
+    full_name: str = typer.Option(..., help="The person's name."),
+    superuser: bool = typer.Option(False, help="A platform superuser, who opens programmes."),
+    password: str = typer.Option(None, help="Prompted for when omitted.", envvar="SUPPLIERDEV_NEW_PASSWORD"),
+) -> None:
+    """Create a platform superuser (programme users are added through the API)."""
+    from service.accounts.bootstrap import create_superuser
+
+    if not superuser:
+        raise typer.BadParameter("only --superuser accounts are made here; use the API for others")
+    secret = password or getpass.getpass("Password (12 characters or more): ")
+    try:
+        user = create_superuser(email=email, full_name=full_name, password=secret)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
+    typer.echo(f"superuser {user.email} created ({user.id})")
+
+
+@app.command()
+def demo() -> None:
+    """Migrate the database, load the demo programme if it is missing, print the demo logins."""
+    from service.demo import DEMO_LOGINS, load_demo
+    from service.migrations_runner import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    created = load_demo()
+    typer.echo("Demo programme " + ("loaded." if created else "already present."))
+    typer.echo(f"Open http://{settings.host}:{settings.port}/docs after `supplierdev serve`.")
+    typer.echo("Demo logins (POST /api/v1/auth/login):")
+    for role, email, password in DEMO_LOGINS:
+        typer.echo(f"  {role:<11} {email:<34} {password}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,89 @@
+"""Engine and sessions: SQLite in WAL mode with immediate write transactions, or PostgreSQL."""
+
+from functools import lru_cache
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from service.settings import get_settings
+
+WRITE_OPTION = "supplierdev_write"
+
+
+def is_sqlite(url: str) -> bool:
+    """Whether a database URL names an SQLite database."""
+    return url.startswith("sqlite")
+
+
+def normalise_url(url: str) -> str:
+    """Use psycopg 3 for plain postgresql:// URLs."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def create_db_engine(url: str, busy_timeout_ms: int = 10_000) -> Engine:
+    """An engine configured for our concurrency rules on either database."""
+    url = normalise_url(url)
+    if not is_sqlite(url):
+        return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    _ensure_sqlite_folder(url)
+    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    _configure_sqlite(engine, busy_timeout_ms)
+    return engine
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    path = sa.engine.make_url(url).database
+    if path and path != ":memory:":
+        from pathlib import Path
+
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when a transaction begins.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: sa.Connection) -> None:
+        # Writers take the write lock up front, so a read-then-write never fails halfway
+        # with a stale snapshot; readers stay deferred and run alongside.
+        if connection.get_execution_options().get(WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+@lru_cache
+def get_engine() -> Engine:
+    """The process-wide engine for the configured database."""
+    settings = get_settings()
+    return create_db_engine(settings.database_url, settings.sqlite_busy_timeout_ms)
+
+
+def read_session(engine: Engine | None = None) -> Session:
+    """A session for requests that only read."""
+    return Session(engine or get_engine(), expire_on_commit=False)
+
+
+def write_session(engine: Engine | None = None) -> Session:
+    """A session whose transactions take the write lock when they begin (SQLite)."""
+    bound = (engine or get_engine()).execution_options(**{WRITE_OPTION: True})
+    return Session(bound, expire_on_commit=False)
+
+
+def session_for_method(method: str) -> Session:
+    """A read or a write session, by HTTP method; services commit, callers close it."""
+    return read_session() if method in {"GET", "HEAD", "OPTIONS"} else write_session()

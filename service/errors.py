@@ -1,0 +1,201 @@
+"""RFC 9457 problem details: errors carry their own status and one handler renders them."""
+
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    """One invalid field of a request."""
+
+    field: str
+    message: str
+    type: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[FieldError] | None = None
+    blocked_by: list[str] | None = None
+
+
+class ProblemError(Exception):
+    """Base for every error the service raises on purpose."""
+
+    status = 500
+    type_slug = "internal"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+        self.headers: dict[str, str] = {}
+
+    def problem(self, instance: str) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "type": f"/problems/{self.type_slug}",
+            "title": HTTPStatus(self.status).phrase,
+            "status": self.status,
+            "detail": self.detail,
+            "instance": instance,
+        }
+        body.update(self.extra)
+        return body
+
+
+class NotAuthenticated(ProblemError):
+    status, type_slug = 401, "not-authenticated"
+
+    def __init__(self, detail: str = "a valid bearer token is required") -> None:
+        super().__init__(detail)
+        self.headers = {"WWW-Authenticate": "Bearer"}
+
+
+class Forbidden(ProblemError):
+    status, type_slug = 403, "forbidden"
+
+
+class NotFound(ProblemError):
+    status, type_slug = 404, "not-found"
+
+
+class Conflict(ProblemError):
+    status, type_slug = 409, "conflict"
+
+
+class PreconditionFailed(ProblemError):
+    status, type_slug = 412, "precondition-failed"
+
+
+class Unprocessable(ProblemError):
+    status, type_slug = 422, "invalid-request"
+
+    def __init__(self, detail: str, field: str | None = None, **extra: Any) -> None:
+        if field is not None:
+            extra["errors"] = [{"field": field, "message": detail, "type": "value_error"}]
+        super().__init__(detail, **extra)
+
+
+class PreconditionRequired(ProblemError):
+    status, type_slug = 428, "precondition-required"
+
+
+class TooManyRequests(ProblemError):
+    status, type_slug = 429, "too-many-requests"
+
+    def __init__(self, detail: str, retry_after_seconds: int) -> None:
+        super().__init__(detail)
+        self.headers = {"Retry-After": str(max(1, retry_after_seconds))}
+
+
+def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None) -> JSONResponse:
+    """Render a problem document with its media type."""
+    return JSONResponse(
+        body, status_code=body["status"], headers=headers, media_type=PROBLEM_MEDIA_TYPE
+    )
+
+
+def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(part) for part in location]
+    if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
+        parts = parts[1:] if len(parts) > 1 else parts
+    return ".".join(parts) or "body"
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+    errors = []
+    for error in exc.errors():
+        message = str(error.get("msg", "invalid value"))
+        field = _field_name(error.get("loc", ()))
+        if error.get("type") == "json_invalid":
+            reason = error.get("ctx", {}).get("error", message)
+            message = f"the body is not valid JSON ({reason} at character {field})"
+            field = "body"
+        errors.append(
+            {
+                "field": field,
+                "message": message,
+                "type": str(error.get("type", "value_error")),
+            }
+        )
+    return errors
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Render every error, ours or the framework's, as problem+json."""
+
+    @app.exception_handler(ProblemError)
+    async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
+        return problem_response(exc.problem(request.url.path), exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = _validation_errors(exc)
+        names = ", ".join(sorted({error["field"] for error in errors}))
+        body = Unprocessable(f"invalid request: {names}", errors=errors).problem(request.url.path)
+        return problem_response(body)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        body = {
+            "type": "about:blank",
+            "title": HTTPStatus(exc.status_code).phrase,
+            "status": exc.status_code,
+            "detail": str(exc.detail),
+            "instance": request.url.path,
+        }
+        return problem_response(body, dict(exc.headers or {}))
+
+
+_DESCRIPTIONS = {
+    400: "Bad request",
+    401: "Missing, expired or revoked bearer token",
+    403: "The object is visible but this action is not allowed for the caller's role",
+    404: "Not found, or not visible to the caller",
+    409: "Refused by a rule of the method; `blocked_by` lists what blocks it",
+    412: "The If-Match version is stale",
+    413: "The upload is larger than the limit",
+    415: "The file type is not accepted",
+    422: "Invalid request; `errors` names each invalid field",
+    428: "The If-Match header is required",
+    429: "Too many attempts; see Retry-After",
+}
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for the problem statuses a route can answer."""
+    return {
+        status: {"model": Problem, "description": _DESCRIPTIONS[status]} for status in statuses
+    }
+
+
+def problem_openapi(schema: dict[str, Any]) -> dict[str, Any]:
+    """Declare every error response as problem+json (FastAPI would say application/json)."""
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            for status, response in operation.get("responses", {}).items():
+                if status.isdigit() and int(status) >= 400:
+                    response["content"] = {
+                        PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}
+                    }
+                    if status == "422":
+                        response["description"] = _DESCRIPTIONS[422]
+    components = schema.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.pop(name, None)
+    return schema

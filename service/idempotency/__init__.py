@@ -1,0 +1,1 @@
+"""Idempotency-Key support for POST requests, shared by every worker through the database."""

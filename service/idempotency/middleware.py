@@ -1,0 +1,143 @@
+"""ASGI middleware: a repeated POST with the same Idempotency-Key replays the first response."""
+
+import hashlib
+import json
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from datetime import timedelta
+from typing import Any
+
+import anyio
+from starlette.concurrency import run_in_threadpool
+
+from service.errors import PROBLEM_MEDIA_TYPE
+from service.idempotency import store
+from service.settings import get_settings
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+WAIT_SECONDS = 15.0
+POLL_SECONDS = 0.05
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+async def _send_body(send: Send, status: int, media_type: str, body: bytes, replay: bool) -> None:
+    headers = [(b"content-type", media_type.encode()), (b"content-length", str(len(body)).encode())]
+    if replay:
+        headers.append((b"idempotent-replayed", b"true"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def _problem(send: Send, status: int, title: str, detail: str, path: str) -> None:
+    body = {"type": "/problems/idempotency", "title": title, "status": status}
+    body.update({"detail": detail, "instance": path})
+    if status == 422:
+        body["errors"] = [{"field": "Idempotency-Key", "message": detail, "type": "value_error"}]
+    await _send_body(send, status, PROBLEM_MEDIA_TYPE, json.dumps(body).encode(), False)
+
+
+class IdempotencyMiddleware:
+    """Reserve the key in the database before running the request, store the response after."""
+
+    def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        key = _header(scope, b"idempotency-key") if scope["type"] == "http" else None
+        authorization = _header(scope, b"authorization") or ""
+        if scope.get("method") != "POST" or key is None or not authorization.lower().startswith("bearer "):
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        if not 1 <= len(key) <= 255 or not key.isprintable():
+            await _problem(send, 422, "Unprocessable Content", "Idempotency-Key must be 1 to 255 printable characters", path)
+            return
+        body = await _read_body(receive)
+        user_id = await run_in_threadpool(store.user_for_token, authorization[7:].strip())
+        if user_id is None:
+            await self.app(scope, _replaying(body), send)
+            return
+        digest = hashlib.sha256(b"\n".join([path.encode(), scope.get("query_string", b""), body])).hexdigest()
+        keep = timedelta(hours=get_settings().idempotency_hours)
+        lookup = await self._claim(user_id, key, digest, keep)
+        if lookup.outcome == "mismatch":
+            await _problem(send, 422, "Unprocessable Content", "this Idempotency-Key was already used with a different request", path)
+        elif lookup.outcome == "replay" and lookup.record is not None:
+            record = lookup.record
+            await _send_body(send, record.status_code or 200, record.media_type or "application/json", record.response_body or b"", True)
+        elif lookup.outcome == "pending" or lookup.record is None:
+            await _problem(send, 409, "Conflict", "a request with this Idempotency-Key is still being processed; retry later", path)
+        else:
+            await self._run_and_keep(scope, body, send, lookup.record.id)
+
+    async def _claim(self, user_id: Any, key: str, digest: str, keep: timedelta) -> store.Lookup:
+        deadline = time.monotonic() + WAIT_SECONDS
+        lookup = await run_in_threadpool(store.reserve, user_id, key, digest, keep)
+        while lookup.outcome == "pending" and time.monotonic() < deadline:
+            await anyio.sleep(POLL_SECONDS)
+            lookup = await run_in_threadpool(store.find, user_id, key, digest)
+            if lookup.outcome == "gone":
+                lookup = await run_in_threadpool(store.reserve, user_id, key, digest, keep)
+        return lookup
+
+    async def _run_and_keep(self, scope: Scope, body: bytes, send: Send, record_id: Any) -> None:
+        captured: dict[str, Any] = {"status": 500, "media_type": None, "chunks": []}
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                captured["status"] = message["status"]
+                captured["media_type"] = _media_type(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                captured["chunks"].append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, _replaying(body), capture)
+        except BaseException:
+            await run_in_threadpool(store.release, record_id)
+            raise
+        if captured["status"] >= 500:
+            await run_in_threadpool(store.release, record_id)
+        else:
+            content = b"".join(captured["chunks"])
+            await run_in_threadpool(store.complete, record_id, captured["status"], captured["media_type"], content)
+
+
+def _media_type(headers: list[tuple[bytes, bytes]]) -> str | None:
+    for key, value in headers:
+        if key.lower() == b"content-type":
+            return value.decode("latin-1")
+    return None
+
+
+def _replaying(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await anyio.sleep_forever()
+        return {"type": "http.disconnect"}
+
+    return receive

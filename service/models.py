@@ -1,0 +1,7 @@
+"""Every table model, imported in one place for Alembic and the tests."""
+
+from service.accounts.models import ApiToken, LoginAttempt, User
+from service.idempotency.models import IdempotencyRecord
+from service.programmes.models import Organization, Programme
+
+__all__ = ["ApiToken", "IdempotencyRecord", "LoginAttempt", "Organization", "Programme", "User"]

@@ -1,0 +1,1 @@
+"""Programmes (tenants) and the organizations that take part in them."""

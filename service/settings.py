@@ -1,0 +1,56 @@
+"""Service settings, read from SUPPLIERDEV_* environment variables."""
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+VAR_DIR = Path("var")
+
+
+class Settings(BaseSettings):
+    """Everything an operator may configure; defaults suit a laptop demo."""
+
+    model_config = SettingsConfigDict(env_prefix="SUPPLIERDEV_", env_file=".env", extra="ignore")
+
+    database_url: str = f"sqlite:///{VAR_DIR / 'supplierdev.sqlite3'}"
+    secret_key: str | None = Field(default=None, repr=False)
+    secret_key_file: Path = VAR_DIR / "secret_key"
+    session_token_hours: int = Field(default=12, ge=1, le=24 * 30)
+    api_token_max_days: int = Field(default=365, ge=1, le=3650)
+    upload_dir: Path = VAR_DIR / "uploads"
+    upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    default_language: str = Field(default="en", pattern="^(en|es|fr)$")
+    login_max_failures: int = Field(default=10, ge=1)
+    login_window_minutes: int = Field(default=15, ge=1)
+    idempotency_hours: int = Field(default=24, ge=1)
+    sqlite_busy_timeout_ms: int = Field(default=10_000, ge=0)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = Field(default=1, ge=1)
+    log_level: str = "info"
+
+    def resolved_secret_key(self) -> str:
+        """The configured secret, or one generated once and kept in the var folder."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.secret_key_file
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            candidate = secrets.token_urlsafe(48)
+            try:
+                # O_EXCL: when several workers start at once, the first one's key wins.
+                with path.open("x") as handle:
+                    handle.write(candidate)
+                path.chmod(0o600)
+            except FileExistsError:
+                pass
+        return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings (cached; tests clear the cache)."""
+    return Settings()

@@ -1,0 +1,100 @@
+"""Test fixtures: one migrated database per run (SQLite, or PostgreSQL by URL), emptied per test."""
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
+from sqlmodel import Session, SQLModel
+
+TEST_DATABASE_URL = os.environ.get("SUPPLIERDEV_TEST_DATABASE_URL")
+
+
+def _reset_caches() -> None:
+    from service import security
+    from service.database import get_engine
+    from service.settings import get_settings
+
+    get_settings.cache_clear()
+    get_engine.cache_clear()
+    security._token_key.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The test database, empty and then migrated to the head revision."""
+    folder = tmp_path_factory.mktemp("var")
+    url = TEST_DATABASE_URL or f"sqlite:///{folder / 'test.sqlite3'}"
+    os.environ["SUPPLIERDEV_DATABASE_URL"] = url
+    os.environ["SUPPLIERDEV_SECRET_KEY"] = "test-secret-key-" + uuid.uuid4().hex
+    os.environ["SUPPLIERDEV_UPLOAD_DIR"] = str(folder / "uploads")
+    _reset_caches()
+    from service.database import get_engine, is_sqlite
+    from service.migrations_runner import upgrade
+
+    if not is_sqlite(url):
+        with get_engine().begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    upgrade(url)
+    yield url
+    get_engine().dispose()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing() -> None:
+    """Still Argon2id, with parameters cheap enough for hundreds of test users."""
+    from service import security
+
+    security._hasher = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+
+
+def empty_all_tables(engine: sa.Engine) -> None:
+    """Delete every row, children first, as if the database were new."""
+    import service.models  # noqa: F401
+
+    tables = list(reversed(SQLModel.metadata.sorted_tables))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            connection.exec_driver_sql(f"TRUNCATE {names} CASCADE")
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[sa.Engine]:
+    """The engine of a database that is empty at the start of the test."""
+    from service.database import get_engine
+
+    engine = get_engine()
+    empty_all_tables(engine)
+    yield engine
+
+
+@pytest.fixture
+def session(engine: sa.Engine) -> Iterator[Session]:
+    """A session for arranging data and checking what the API wrote."""
+    from service.database import write_session
+
+    with write_session(engine) as session:
+        yield session
+
+
+@pytest.fixture
+def client(engine: sa.Engine) -> Iterator[TestClient]:
+    """A client of the application on the emptied test database."""
+    from service.app import app
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+@pytest.fixture
+def tmp_var(tmp_path: Path) -> Path:
+    """A scratch folder for files a test writes."""
+    return tmp_path

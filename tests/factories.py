@@ -1,0 +1,99 @@
+"""Builders for test data, written straight through the models."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlmodel import Session
+
+from service.accounts.models import ApiToken, Role, TokenKind, User
+from service.programmes.models import Organization, OrganizationKind, Programme
+from service.security import hash_password, new_token, token_digest
+from service.types import utcnow
+
+PASSWORD = "correct horse battery"
+
+# The organization kind each test user of a role belongs to.
+HOME_KIND = {
+    Role.admin: OrganizationKind.unit,
+    Role.broker: OrganizationKind.unit,
+    Role.buyer: OrganizationKind.buyer,
+    Role.supplier: OrganizationKind.supplier,
+    Role.provider: OrganizationKind.provider,
+    Role.observer: OrganizationKind.donor,
+}
+
+
+@dataclass
+class Tenant:
+    """A programme with one organization of each kind and one user per role."""
+
+    programme: Programme
+    organizations: dict[OrganizationKind, Organization] = field(default_factory=dict)
+    users: dict[Role, User] = field(default_factory=dict)
+    tokens: dict[Role, str] = field(default_factory=dict)
+
+    def headers(self, role: Role) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[role]}"}
+
+
+def make_user(
+    session: Session,
+    email: str,
+    organization: Organization | None,
+    role: Role | None,
+    superuser: bool = False,
+) -> User:
+    user = User(
+        email=email,
+        full_name=email.split("@")[0].title(),
+        programme_id=organization.programme_id if organization else None,
+        organization_id=organization.id if organization else None,
+        role=role,
+        is_superuser=superuser,
+        password_hash=hash_password(PASSWORD),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def make_token(session: Session, user: User, hours: int = 1) -> str:
+    raw = new_token()
+    session.add(
+        ApiToken(
+            user_id=user.id,
+            kind=TokenKind.session,
+            name="test",
+            token_hash=token_digest(raw),
+            expires_at=utcnow() + timedelta(hours=hours),
+        )
+    )
+    session.flush()
+    return raw
+
+
+def make_tenant(session: Session, name: str) -> Tenant:
+    """A programme with an organization of every kind and a logged-in user of every role."""
+    programme = Programme(name=name, timezone="America/Managua", currency="NIO")
+    session.add(programme)
+    session.flush()
+    tenant = Tenant(programme=programme)
+    for kind in OrganizationKind:
+        organization = Organization(programme_id=programme.id, name=f"{name} {kind}", kind=kind)
+        session.add(organization)
+        tenant.organizations[kind] = organization
+    session.flush()
+    slug = name.lower().replace(" ", "-")
+    for role, kind in HOME_KIND.items():
+        user = make_user(session, f"{role}@{slug}.test", tenant.organizations[kind], role)
+        tenant.users[role] = user
+        tenant.tokens[role] = make_token(session, user)
+    session.commit()
+    return tenant
+
+
+def make_superuser(session: Session) -> tuple[User, str]:
+    user = make_user(session, "root@platform.test", None, None, superuser=True)
+    token = make_token(session, user)
+    session.commit()
+    return user, token
