@@ -63,7 +63,9 @@ def users_create(
     email: str = typer.Option(..., help="Login e-mail."),
     full_name: str = typer.Option(..., help="The person's name."),
     superuser: bool = typer.Option(False, help="A platform superuser, who opens programmes."),
-    password: str = typer.Option(None, help="Prompted for when omitted.", envvar="SUPPLIERDEV_NEW_PASSWORD"),
+    password: str = typer.Option(
+        None, help="Prompted for when omitted.", envvar="SUPPLIERDEV_NEW_PASSWORD"
+    ),
 ) -> None:
     """Create a platform superuser (programme users are added through the API)."""
     from service.accounts.bootstrap import create_superuser

@@ -96,7 +96,13 @@ def _programme(session: Session) -> Programme:
 
 
 def _organizations(session: Session, programme: Programme) -> dict[str, Organization]:
-    rows = [("Unidad de Encadenamientos — Cámara de Industria", OrganizationKind.unit, "business linkages")]
+    rows = [
+        (
+            "Unidad de Encadenamientos — Cámara de Industria",
+            OrganizationKind.unit,
+            "business linkages",
+        )
+    ]
     for buyer in BUYERS:
         rows.append((buyer.name, OrganizationKind.buyer, buyer.sector))
         rows += [(name, OrganizationKind.supplier, sector) for name, sector in buyer.suppliers]
@@ -144,6 +150,10 @@ def _superuser(session: Session) -> None:
     _role, email, password = SUPERUSER
     if session.exec(select(User.id).where(User.email == email)).first() is None:
         session.add(
-            User(email=email, full_name="Platform operator", is_superuser=True,
-                 password_hash=hash_password(password))
+            User(
+                email=email,
+                full_name="Platform operator",
+                is_superuser=True,
+                password_hash=hash_password(password),
+            )
         )

@@ -179,9 +179,7 @@ _DESCRIPTIONS = {
 
 def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses` entries for the problem statuses a route can answer."""
-    return {
-        status: {"model": Problem, "description": _DESCRIPTIONS[status]} for status in statuses
-    }
+    return {status: {"model": Problem, "description": _DESCRIPTIONS[status]} for status in statuses}
 
 
 def problem_openapi(schema: dict[str, Any]) -> dict[str, Any]:

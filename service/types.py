@@ -5,7 +5,9 @@ from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
+from pydantic import ConfigDict
 from sqlalchemy.engine import Dialect
+from sqlmodel import SQLModel
 
 
 def utcnow() -> datetime:
@@ -48,3 +50,9 @@ def enum_type(enum: type[StrEnum]) -> sa.Enum:
 def dt_column(**kwargs: Any) -> Any:
     """Keyword arguments for an SQLModel Field holding an aware UTC datetime."""
     return {"sa_type": UTCDateTime, **kwargs}
+
+
+class InputModel(SQLModel):
+    """Base of request bodies: unknown fields are refused, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]

@@ -67,13 +67,13 @@ def empty_all_tables(engine: sa.Engine) -> None:
 
 
 @pytest.fixture
-def engine(database_url: str) -> Iterator[sa.Engine]:
+def engine(database_url: str) -> sa.Engine:
     """The engine of a database that is empty at the start of the test."""
     from service.database import get_engine
 
     engine = get_engine()
     empty_all_tables(engine)
-    yield engine
+    return engine
 
 
 @pytest.fixture

@@ -4,11 +4,11 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import ConfigDict, EmailStr, StrictBool, StrictInt
+from pydantic import EmailStr, StrictBool, StrictInt
 from sqlmodel import Field, SQLModel
 
 from service.programmes.models import OrganizationKind
-from service.types import UTCDateTime, enum_type, utcnow
+from service.types import InputModel, UTCDateTime, enum_type, utcnow
 
 
 class Role(StrEnum):
@@ -60,18 +60,14 @@ class User(UserBase, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class UserCreate(UserBase):
-    model_config = ConfigDict(extra="forbid")
-
+class UserCreate(UserBase, InputModel):
     email: EmailStr = Field(max_length=254)
     organization_id: uuid.UUID
     role: Role
     password: str = Field(min_length=12, max_length=256)
 
 
-class UserUpdate(SQLModel):
-    model_config = ConfigDict(extra="forbid")
-
+class UserUpdate(InputModel):
     full_name: str | None = Field(default=None, min_length=1, max_length=200)
     language: str | None = Field(default=None, regex="^(en|es|fr)$")
     role: Role | None = None
@@ -101,9 +97,7 @@ class ApiToken(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-class ApiTokenCreate(SQLModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ApiTokenCreate(InputModel):
     name: str = Field(min_length=1, max_length=100)
     expires_in_days: StrictInt = Field(default=90, ge=1, le=3650)
 
@@ -123,9 +117,7 @@ class ApiTokenIssued(ApiTokenPublic):
     token: str
 
 
-class LoginRequest(SQLModel):
-    model_config = ConfigDict(extra="forbid")
-
+class LoginRequest(InputModel):
     email: str = Field(min_length=1, max_length=254)
     password: str = Field(min_length=1, max_length=256)
 

@@ -37,9 +37,7 @@ def login(data: LoginRequest, session: SessionDep) -> LoginResult:
     )
 
 
-@router.post(
-    "/auth/logout", status_code=status.HTTP_204_NO_CONTENT, responses=AUTH, tags=["auth"]
-)
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT, responses=AUTH, tags=["auth"])
 def logout(caller: CallerDep) -> Response:
     """Revoke the token this request was made with."""
     service.revoke_token(session=caller.session, token=caller.token)
@@ -73,7 +71,9 @@ def create_token(data: ApiTokenCreate, caller: CallerDep) -> ApiTokenIssued:
 
 
 @router.delete(
-    "/me/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT, responses=problems(401, 404, 422)
+    "/me/tokens/{token_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(401, 404, 422),
 )
 def revoke_token(token_id: uuid.UUID, caller: CallerDep) -> Response:
     """Revoke one of the caller's personal tokens."""

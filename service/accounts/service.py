@@ -1,8 +1,8 @@
 """Account use cases: login with throttling, logout, personal tokens and user management."""
 
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
-from datetime import timedelta
 
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
@@ -43,14 +43,16 @@ def login(*, session: Session, email: str, password: str, settings: Settings) ->
         session.commit()
         raise NotAuthenticated(WRONG_CREDENTIALS)
     session.add(LoginAttempt(email=email, succeeded=True, attempted_at=now))
-    raw, token = _issue(user, TokenKind.session, "login", now + timedelta(hours=settings.session_token_hours))
+    raw, token = _issue(
+        user, TokenKind.session, "login", now + timedelta(hours=settings.session_token_hours)
+    )
     session.add(token)
     session.commit()
     return LoginResult(access_token=raw, expires_at=token.expires_at)
 
 
 def _refuse_if_throttled(
-    session: Session, email: str, now: object, window: timedelta, max_failures: int
+    session: Session, email: str, now: datetime, window: timedelta, max_failures: int
 ) -> None:
     attempts = session.exec(
         select(LoginAttempt)
@@ -70,7 +72,7 @@ def _refuse_if_throttled(
         raise TooManyRequests("too many failed logins for this account; try again later", seconds)
 
 
-def _issue(user: User, kind: TokenKind, name: str, expires_at: object) -> tuple[str, ApiToken]:
+def _issue(user: User, kind: TokenKind, name: str, expires_at: datetime) -> tuple[str, ApiToken]:
     raw = new_token()
     token = ApiToken(
         user_id=user.id,
@@ -174,6 +176,8 @@ def update_user(*, session: Session, actor: User, user: User, data: UserUpdate) 
     role = changes.get("role", user.role)
     organization_id = changes.get("organization_id", user.organization_id)
     if ("role" in changes or "organization_id" in changes) and user.programme_id:
+        assert role is not None
+        assert organization_id is not None
         _organization_for_role(session, user.programme_id, organization_id, role)
     password = changes.pop("password", None)
     if password is not None:

@@ -64,28 +64,58 @@ class IdempotencyMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = _header(scope, b"idempotency-key") if scope["type"] == "http" else None
         authorization = _header(scope, b"authorization") or ""
-        if scope.get("method") != "POST" or key is None or not authorization.lower().startswith("bearer "):
+        if (
+            scope.get("method") != "POST"
+            or key is None
+            or not authorization.lower().startswith("bearer ")
+        ):
             await self.app(scope, receive, send)
             return
         path = scope["path"]
         if not 1 <= len(key) <= 255 or not key.isprintable():
-            await _problem(send, 422, "Unprocessable Content", "Idempotency-Key must be 1 to 255 printable characters", path)
+            await _problem(
+                send,
+                422,
+                "Unprocessable Content",
+                "Idempotency-Key must be 1 to 255 printable characters",
+                path,
+            )
             return
         body = await _read_body(receive)
         user_id = await run_in_threadpool(store.user_for_token, authorization[7:].strip())
         if user_id is None:
             await self.app(scope, _replaying(body), send)
             return
-        digest = hashlib.sha256(b"\n".join([path.encode(), scope.get("query_string", b""), body])).hexdigest()
+        digest = hashlib.sha256(
+            b"\n".join([path.encode(), scope.get("query_string", b""), body])
+        ).hexdigest()
         keep = timedelta(hours=get_settings().idempotency_hours)
         lookup = await self._claim(user_id, key, digest, keep)
         if lookup.outcome == "mismatch":
-            await _problem(send, 422, "Unprocessable Content", "this Idempotency-Key was already used with a different request", path)
+            await _problem(
+                send,
+                422,
+                "Unprocessable Content",
+                "this Idempotency-Key was already used with a different request",
+                path,
+            )
         elif lookup.outcome == "replay" and lookup.record is not None:
             record = lookup.record
-            await _send_body(send, record.status_code or 200, record.media_type or "application/json", record.response_body or b"", True)
+            await _send_body(
+                send,
+                record.status_code or 200,
+                record.media_type or "application/json",
+                record.response_body or b"",
+                True,
+            )
         elif lookup.outcome == "pending" or lookup.record is None:
-            await _problem(send, 409, "Conflict", "a request with this Idempotency-Key is still being processed; retry later", path)
+            await _problem(
+                send,
+                409,
+                "Conflict",
+                "a request with this Idempotency-Key is still being processed; retry later",
+                path,
+            )
         else:
             await self._run_and_keep(scope, body, send, lookup.record.id)
 
@@ -119,7 +149,9 @@ class IdempotencyMiddleware:
             await run_in_threadpool(store.release, record_id)
         else:
             content = b"".join(captured["chunks"])
-            await run_in_threadpool(store.complete, record_id, captured["status"], captured["media_type"], content)
+            await run_in_threadpool(
+                store.complete, record_id, captured["status"], captured["media_type"], content
+            )
 
 
 def _media_type(headers: list[tuple[bytes, bytes]]) -> str | None:

@@ -1,6 +1,7 @@
 """Alembic environment: the models' metadata, batch mode for SQLite."""
 
 from alembic import context
+from sqlalchemy import Connection
 from sqlmodel import SQLModel
 
 import service.models  # noqa: F401  (registers every table on the metadata)
@@ -33,7 +34,7 @@ def run_migrations_online() -> None:
         _run(connectable)
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -4,10 +4,10 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import ConfigDict, EmailStr, field_validator
+from pydantic import EmailStr, field_validator
 from sqlmodel import Field, SQLModel
 
-from service.types import UTCDateTime, enum_type, utcnow
+from service.types import InputModel, UTCDateTime, enum_type, utcnow
 
 LANGUAGES = ("en", "es", "fr")
 
@@ -52,28 +52,22 @@ class Programme(ProgrammeBase, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class ProgrammeAdmin(SQLModel):
+class ProgrammeAdmin(InputModel):
     """The first administrator created with a programme."""
-
-    model_config = ConfigDict(extra="forbid")
 
     email: EmailStr = Field(max_length=254)
     full_name: str = Field(min_length=1, max_length=200)
     password: str = Field(min_length=12, max_length=256)
 
 
-class ProgrammeCreate(ProgrammeBase):
-    model_config = ConfigDict(extra="forbid")
-
+class ProgrammeCreate(ProgrammeBase, InputModel):
     unit_name: str = Field(min_length=1, max_length=200)
     admin: ProgrammeAdmin
 
     _check_timezone = field_validator("timezone")(_valid_timezone)
 
 
-class ProgrammeUpdate(SQLModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ProgrammeUpdate(InputModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     timezone: str | None = Field(default=None, max_length=64)
     language: str | None = Field(default=None, regex="^(en|es|fr)$")
@@ -104,13 +98,11 @@ class Organization(OrganizationBase, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class OrganizationCreate(OrganizationBase):
-    model_config = ConfigDict(extra="forbid")
+class OrganizationCreate(OrganizationBase, InputModel):
+    """A new organization of the caller's programme."""
 
 
-class OrganizationUpdate(SQLModel):
-    model_config = ConfigDict(extra="forbid")
-
+class OrganizationUpdate(InputModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     country: str | None = Field(default=None, regex="^[A-Z]{2}$")
     sector: str | None = Field(default=None, max_length=200)

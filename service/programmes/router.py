@@ -87,7 +87,9 @@ def read_programme(programme: ProgrammeDep) -> Programme:
     responses=problems(401, 403, 404, 422),
     tags=["programmes"],
 )
-def update_programme(data: ProgrammeUpdate, programme: ProgrammeDep, caller: CallerDep) -> Programme:
+def update_programme(
+    data: ProgrammeUpdate, programme: ProgrammeDep, caller: CallerDep
+) -> Programme:
     """Change the programme's settings (its administrators, or a superuser)."""
     if not (caller.user.is_superuser or caller.has_role(Role.admin)):
         raise Forbidden("only a programme administrator may change the programme")
@@ -115,7 +117,9 @@ def list_organizations(
     limit: LimitQuery = 50,
 ) -> Page[OrganizationPublic]:
     """The organizations the caller may see, optionally of one kind."""
-    statement = paginate(service.organizations_query(caller.user, kind), Organization, cursor, limit)
+    statement = paginate(
+        service.organizations_query(caller.user, kind), Organization, cursor, limit
+    )
     return page_of(list(caller.session.exec(statement).all()), limit, OrganizationPublic)
 
 
@@ -158,6 +162,4 @@ def update_organization(
     """Rename an organization or change its details (administrators only)."""
     if not caller.has_role(Role.admin):
         raise Forbidden("only a programme administrator may change organizations")
-    return service.update_organization(
-        session=caller.session, organization=organization, data=data
-    )
+    return service.update_organization(session=caller.session, organization=organization, data=data)

@@ -63,7 +63,9 @@ def visible_organizations(user: User) -> SelectOfScalar[Organization]:
     return statement
 
 
-def get_visible_organization(session: Session, user: User, organization_id: uuid.UUID) -> Organization:
+def get_visible_organization(
+    session: Session, user: User, organization_id: uuid.UUID
+) -> Organization:
     """An organization the user may see, or 404 as if it did not exist."""
     statement = visible_organizations(user).where(Organization.id == organization_id)
     organization = session.exec(statement).first()

@@ -153,7 +153,9 @@ def test_another_users_token_cannot_be_revoked(client: TestClient, session: Sess
     assert response.status_code == 404
 
 
-def test_token_lifetime_must_be_a_whole_number_of_days(client: TestClient, session: Session) -> None:
+def test_token_lifetime_must_be_a_whole_number_of_days(
+    client: TestClient, session: Session
+) -> None:
     tenant = make_tenant(session, "Alpha")
     for bad in ("30", 0, True, 4000):
         response = client.post(
