@@ -78,10 +78,11 @@ def engine(database_url: str) -> sa.Engine:
 
 @pytest.fixture
 def session(engine: sa.Engine) -> Iterator[Session]:
-    """A session for arranging data and checking what the API wrote."""
-    from service.database import write_session
+    """A session for arranging data and checking what the API wrote (deferred, so its reads
+    never hold SQLite's write lock while the application works)."""
+    from service.database import read_session
 
-    with write_session(engine) as session:
+    with read_session(engine) as session:
         yield session
 
 

@@ -1,0 +1,227 @@
+"""Every endpoint × every role × own and foreign programme: 404 hides, 403 refuses.
+
+The ENDPOINTS table must name every route of the application (a test checks it), so each new
+endpoint arrives with its expectations for every role.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from service.accounts.models import Role
+from service.app import app
+from service.programmes.models import OrganizationKind
+from tests.factories import Tenant, make_superuser, make_tenant
+
+SUPERUSER = "superuser"
+ROLES: list[Role | str] = [*Role, SUPERUSER]
+
+
+@dataclass
+class World:
+    """Programme A (the caller's) and programme B (foreign), plus a platform superuser."""
+
+    own: Tenant
+    foreign: Tenant
+    superuser_token: str
+
+    def headers(self, role: Role | str) -> dict[str, str]:
+        if role == SUPERUSER:
+            return {"Authorization": f"Bearer {self.superuser_token}"}
+        return self.own.headers(Role(role))
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A route, how to fill its path from a tenant, a body, and each role's expected status."""
+
+    method: str
+    path: str
+    fill: Callable[[Tenant], dict[str, Any]]
+    expected: dict[Role | str, int]
+    body: Callable[[str], dict[str, Any]] | None = None
+    has_foreign_object: bool = True
+
+
+def supplier_org(tenant: Tenant) -> dict[str, Any]:
+    return {"organization_id": tenant.organizations[OrganizationKind.supplier].id}
+
+
+def supplier_user(tenant: Tenant) -> dict[str, Any]:
+    return {"user_id": tenant.users[Role.supplier].id}
+
+
+def programme(tenant: Tenant) -> dict[str, Any]:
+    return {"programme_id": tenant.programme.id}
+
+
+def nothing(_tenant: Tenant) -> dict[str, Any]:
+    return {}
+
+
+def statuses(default: int, **overrides: int) -> dict[Role | str, int]:
+    """Expected status per role: the default, with named exceptions."""
+    return {role: overrides.get(str(role), default) for role in ROLES}
+
+
+def new_organization(tag: str) -> dict[str, Any]:
+    return {"name": f"Plásticos {tag}", "kind": "supplier"}
+
+
+ENDPOINTS = [
+    Endpoint("GET", "/api/v1/me", nothing, statuses(200), has_foreign_object=False),
+    Endpoint("GET", "/api/v1/me/tokens", nothing, statuses(200), has_foreign_object=False),
+    Endpoint(
+        "POST",
+        "/api/v1/me/tokens",
+        nothing,
+        statuses(201),
+        body=lambda tag: {"name": f"token {tag}"},
+        has_foreign_object=False,
+    ),
+    Endpoint("POST", "/api/v1/auth/logout", nothing, statuses(204), has_foreign_object=False),
+    Endpoint("GET", "/api/v1/programmes", nothing, statuses(200), has_foreign_object=False),
+    Endpoint(
+        "POST",
+        "/api/v1/programmes",
+        nothing,
+        statuses(403, superuser=201),
+        body=lambda tag: {
+            "name": f"Programme {tag}",
+            "unit_name": "Unit",
+            "admin": {"email": f"{tag}@example.org", "full_name": "A", "password": "x" * 12},
+        },
+        has_foreign_object=False,
+    ),
+    Endpoint("GET", "/api/v1/programmes/{programme_id}", programme, statuses(200)),
+    Endpoint(
+        "PATCH",
+        "/api/v1/programmes/{programme_id}",
+        programme,
+        statuses(403, admin=200, superuser=200),
+        body=lambda tag: {"name": f"Renamed {tag}"},
+    ),
+    Endpoint("GET", "/api/v1/organizations", nothing, statuses(200), has_foreign_object=False),
+    Endpoint(
+        "POST",
+        "/api/v1/organizations",
+        nothing,
+        statuses(403, admin=201),
+        body=new_organization,
+        has_foreign_object=False,
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/organizations/{organization_id}",
+        supplier_org,
+        statuses(404, admin=200, broker=200, supplier=200, observer=200),
+    ),
+    Endpoint(
+        "PATCH",
+        "/api/v1/organizations/{organization_id}",
+        supplier_org,
+        statuses(404, admin=200, broker=403, supplier=403, observer=403),
+        body=lambda tag: {"sector": f"bottles {tag}"},
+    ),
+    Endpoint("GET", "/api/v1/users", nothing, statuses(200), has_foreign_object=False),
+    Endpoint(
+        "POST",
+        "/api/v1/users",
+        nothing,
+        statuses(403, admin=201),
+        body=lambda tag: {
+            "email": f"new-{tag}@example.org",
+            "full_name": "New",
+            "role": "broker",
+            "organization_id": None,
+            "password": "y" * 12,
+        },
+        has_foreign_object=False,
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/users/{user_id}",
+        supplier_user,
+        statuses(404, admin=200, broker=200, supplier=200),
+    ),
+    Endpoint(
+        "PATCH",
+        "/api/v1/users/{user_id}",
+        supplier_user,
+        statuses(404, admin=200, broker=403, supplier=403),
+        body=lambda tag: {"full_name": f"Renamed {tag}"},
+    ),
+    Endpoint(
+        "DELETE",
+        "/api/v1/me/tokens/{token_id}",
+        lambda tenant: {"token_id": tenant.programme.id},
+        statuses(404),
+        has_foreign_object=False,
+    ),
+]
+# Routes outside the API (probes) and the login form, which needs no caller.
+UNAUTHENTICATED = {("GET", "/healthz"), ("GET", "/readyz"), ("POST", "/api/v1/auth/login")}
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    _user, token = make_superuser(session)
+    return World(make_tenant(session, "Own"), make_tenant(session, "Foreign"), token)
+
+
+def _call(client: TestClient, world: World, endpoint: Endpoint, tenant: Tenant, role: Role | str):  # type: ignore[no-untyped-def]
+    path = endpoint.path.format(**endpoint.fill(tenant))
+    body = None
+    if endpoint.body is not None:
+        body = endpoint.body(str(role))
+        if "organization_id" in body:
+            body["organization_id"] = str(world.own.organizations[OrganizationKind.unit].id)
+    return client.request(endpoint.method, path, json=body, headers=world.headers(role))
+
+
+def test_the_matrix_names_every_route_of_the_application() -> None:
+    routes = {
+        (method.upper(), path)
+        for path, operations in app.openapi()["paths"].items()
+        for method in operations
+    }
+    covered = {(endpoint.method, endpoint.path) for endpoint in ENDPOINTS}
+    assert routes - UNAUTHENTICATED == covered
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=lambda e: f"{e.method} {e.path}")
+@pytest.mark.parametrize("role", ROLES, ids=str)
+def test_own_programme(
+    client: TestClient, world: World, endpoint: Endpoint, role: Role | str
+) -> None:
+    response = _call(client, world, endpoint, world.own, role)
+    assert response.status_code == endpoint.expected[role], response.text
+    if response.status_code >= 400:
+        assert response.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    "endpoint", [e for e in ENDPOINTS if e.has_foreign_object], ids=lambda e: f"{e.method} {e.path}"
+)
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_foreign_programme_objects_answer_404(
+    client: TestClient, world: World, endpoint: Endpoint, role: Role
+) -> None:
+    response = _call(client, world, endpoint, world.foreign, role)
+    assert response.status_code == 404, response.text
+    assert response.json()["status"] == 404
+
+
+@pytest.mark.parametrize("path", ["/api/v1/organizations", "/api/v1/users"])
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_lists_never_show_foreign_programme_rows(
+    client: TestClient, world: World, path: str, role: Role
+) -> None:
+    response = client.get(path, params={"limit": 200}, headers=world.headers(role))
+    assert response.status_code == 200
+    programmes = {item["programme_id"] for item in response.json()["items"]}
+    assert programmes == {str(world.own.programme.id)}
