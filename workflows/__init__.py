@@ -1,0 +1,47 @@
+"""The supplier development process, pure: states, transitions tables and explaining guards."""
+
+from workflows.description import describe, mermaid
+from workflows.engagement import (
+    EngagementSnapshot,
+    ParticipationFacts,
+    apply,
+    available,
+    can_add_candidate,
+    candidate_addition_blocked_by,
+    held_phase_after,
+)
+from workflows.machine import (
+    ReasonRequired,
+    TransitionRefused,
+    TriggerCheck,
+    UnknownTrigger,
+    WorkflowError,
+)
+from workflows.participation import (
+    ParticipationSnapshot,
+    apply_to_participation,
+    available_for_participation,
+)
+from workflows.states import ParticipationState, Phase
+
+__all__ = [
+    "EngagementSnapshot",
+    "ParticipationFacts",
+    "ParticipationSnapshot",
+    "ParticipationState",
+    "Phase",
+    "ReasonRequired",
+    "TransitionRefused",
+    "TriggerCheck",
+    "UnknownTrigger",
+    "WorkflowError",
+    "apply",
+    "apply_to_participation",
+    "available",
+    "available_for_participation",
+    "can_add_candidate",
+    "candidate_addition_blocked_by",
+    "describe",
+    "held_phase_after",
+    "mermaid",
+]
