@@ -8,6 +8,7 @@ from service.accounts.models import Role, User
 from service.database import write_session
 from service.programmes.models import Organization, OrganizationKind, Programme
 from service.security import hash_password
+from service.types import Language
 
 DEMO_PROGRAMME = "Programa de Desarrollo de Proveedores — Cámara de Industria"
 SUPERUSER = ("superuser", "root@demo.supplierdev.org", "demo-superuser-pass")
@@ -88,7 +89,7 @@ def load_demo() -> bool:
 
 def _programme(session: Session) -> Programme:
     programme = Programme(
-        name=DEMO_PROGRAMME, timezone="America/Managua", language="es", currency="NIO"
+        name=DEMO_PROGRAMME, timezone="America/Managua", language=Language.es, currency="NIO"
     )
     session.add(programme)
     session.flush()

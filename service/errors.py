@@ -1,5 +1,6 @@
 """RFC 9457 problem details: errors carry their own status and one handler renders them."""
 
+import re
 from http import HTTPStatus
 from typing import Any
 
@@ -10,6 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+BODY_PARSE_ERROR = "There was an error parsing the body"
 
 
 class FieldError(BaseModel):
@@ -40,9 +42,11 @@ class ProblemError(Exception):
     status = 500
     type_slug = "internal"
 
-    def __init__(self, detail: str, **extra: Any) -> None:
+    def __init__(self, detail: str, field: str | None = None, **extra: Any) -> None:
         super().__init__(detail)
         self.detail = detail
+        if field is not None:
+            extra["errors"] = [{"field": field, "message": detail, "type": "value_error"}]
         self.extra = extra
         self.headers: dict[str, str] = {}
 
@@ -84,11 +88,6 @@ class PreconditionFailed(ProblemError):
 
 class Unprocessable(ProblemError):
     status, type_slug = 422, "invalid-request"
-
-    def __init__(self, detail: str, field: str | None = None, **extra: Any) -> None:
-        if field is not None:
-            extra["errors"] = [{"field": field, "message": detail, "type": "value_error"}]
-        super().__init__(detail, **extra)
 
 
 class PreconditionRequired(ProblemError):
@@ -152,6 +151,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == BODY_PARSE_ERROR:
+            # FastAPI answers 400 for a body that is not even text; it is malformed JSON too.
+            problem = Unprocessable("the body is not valid JSON text", field="body")
+            return problem_response(problem.problem(request.url.path))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
         body = {
             "type": "about:blank",
             "title": HTTPStatus(exc.status_code).phrase,
@@ -159,7 +165,7 @@ def install_error_handlers(app: FastAPI) -> None:
             "detail": str(exc.detail),
             "instance": request.url.path,
         }
-        return problem_response(body, dict(exc.headers or {}))
+        return problem_response(body, headers)
 
 
 _DESCRIPTIONS = {
@@ -197,3 +203,13 @@ def problem_openapi(schema: dict[str, Any]) -> dict[str, Any]:
     for name in ("HTTPValidationError", "ValidationError"):
         components.pop(name, None)
     return schema
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """Every method the API documents for a concrete path (for the Allow header of a 405)."""
+    methods: set[str] = set()
+    for template, operations in app.openapi()["paths"].items():
+        pattern = "^" + re.sub(r"\\{[^/]+?\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path):
+            methods.update(method.upper() for method in operations)
+    return sorted(methods)

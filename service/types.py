@@ -2,10 +2,11 @@
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
+from zoneinfo import available_timezones
 
 import sqlalchemy as sa
-from pydantic import ConfigDict
+from pydantic import BeforeValidator, ConfigDict, StringConstraints
 from sqlalchemy.engine import Dialect
 from sqlmodel import SQLModel
 
@@ -56,3 +57,47 @@ class InputModel(SQLModel):
     """Base of request bodies: unknown fields are refused, not silently dropped."""
 
     model_config = ConfigDict(extra="forbid")  # type: ignore[assignment]
+
+
+def _refuse_bool_and_str(value: Any) -> Any:
+    # JSON Schema's "integer" admits 3.0 but never true or "3"; neither do we.
+    if isinstance(value, bool | str):
+        raise ValueError("must be a whole number, not a boolean or a string")
+    return value
+
+
+# A whole number as JSON Schema means it: 30 and 30.0 pass, 30.5, true and "30" do not.
+WholeNumber = Annotated[int, BeforeValidator(_refuse_bool_and_str)]
+
+_NO_NUL = r"^[^\x00]*$"
+_NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+
+# Text a person typed: no NUL characters (PostgreSQL refuses them in text columns).
+Text = Annotated[str, StringConstraints(max_length=5000, pattern=_NO_NUL)]
+# A name: at least one visible character.
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=_NOT_BLANK)]
+Email = Annotated[
+    str,
+    StringConstraints(
+        min_length=3, max_length=254, pattern=r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
+    ),
+]
+Password = Annotated[str, StringConstraints(min_length=12, max_length=256, pattern=_NO_NUL)]
+# What a login form accepts: anything without NUL, checked against the stored account.
+LoginText = Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=_NO_NUL)]
+CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
+class Language(StrEnum):
+    """Languages the service speaks."""
+
+    en = "en"
+    es = "es"
+    fr = "fr"
+
+
+# Every IANA time zone name this Python knows, as an enum so the API documents the choice.
+TimeZoneName = StrEnum(  # type: ignore[misc]
+    "TimeZoneName", {name: name for name in sorted(available_timezones())}
+)

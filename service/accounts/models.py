@@ -3,12 +3,24 @@
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import EmailStr, StrictBool, StrictInt
+from pydantic import StrictBool, StringConstraints
 from sqlmodel import Field, SQLModel
 
 from service.programmes.models import OrganizationKind
-from service.types import InputModel, UTCDateTime, enum_type, utcnow
+from service.types import (
+    Email,
+    InputModel,
+    Language,
+    LoginText,
+    Name,
+    Password,
+    UTCDateTime,
+    WholeNumber,
+    enum_type,
+    utcnow,
+)
 
 
 class Role(StrEnum):
@@ -44,8 +56,8 @@ class TokenKind(StrEnum):
 
 class UserBase(SQLModel):
     email: str = Field(max_length=254)
-    full_name: str = Field(min_length=1, max_length=200)
-    language: str | None = Field(default=None, max_length=2, regex="^(en|es|fr)$")
+    full_name: str = Field(max_length=200)
+    language: Language | None = Field(default=None, sa_type=enum_type(Language))
 
 
 class User(UserBase, table=True):
@@ -60,20 +72,26 @@ class User(UserBase, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class UserCreate(UserBase, InputModel):
-    email: EmailStr = Field(max_length=254)
+class UserCreate(InputModel):
+    """A new user of the caller's programme."""
+
+    email: Email
+    full_name: Name
+    language: Language | None = None
     organization_id: uuid.UUID
     role: Role
-    password: str = Field(min_length=12, max_length=256)
+    password: Password
 
 
 class UserUpdate(InputModel):
-    full_name: str | None = Field(default=None, min_length=1, max_length=200)
-    language: str | None = Field(default=None, regex="^(en|es|fr)$")
-    role: Role | None = None
-    organization_id: uuid.UUID | None = None
-    is_active: StrictBool | None = None
-    password: str | None = Field(default=None, min_length=12, max_length=256)
+    """Changes to a user; omitted fields stay as they are, language may be cleared."""
+
+    full_name: Name = Field(default=None)
+    language: Language | None = None
+    role: Role = Field(default=None)
+    organization_id: uuid.UUID = Field(default=None)
+    is_active: StrictBool = Field(default=None)
+    password: Password = Field(default=None)
 
 
 class UserPublic(UserBase):
@@ -98,8 +116,10 @@ class ApiToken(SQLModel, table=True):
 
 
 class ApiTokenCreate(InputModel):
-    name: str = Field(min_length=1, max_length=100)
-    expires_in_days: StrictInt = Field(default=90, ge=1, le=3650)
+    """A personal token for an integration."""
+
+    name: Annotated[Name, StringConstraints(max_length=100)]
+    expires_in_days: WholeNumber = Field(default=90, ge=1, le=3650)
 
 
 class ApiTokenPublic(SQLModel):
@@ -118,8 +138,10 @@ class ApiTokenIssued(ApiTokenPublic):
 
 
 class LoginRequest(InputModel):
-    email: str = Field(min_length=1, max_length=254)
-    password: str = Field(min_length=1, max_length=256)
+    """E-mail and password."""
+
+    email: Annotated[LoginText, StringConstraints(max_length=254)]
+    password: LoginText
 
 
 class LoginResult(SQLModel):

@@ -112,7 +112,7 @@ def list_users(
     "/users",
     response_model=UserPublic,
     status_code=status.HTTP_201_CREATED,
-    responses=problems(401, 403, 409, 422),
+    responses=problems(401, 403, 404, 409, 422),
 )
 def create_user(data: UserCreate, caller: CallerDep) -> User:
     """Add a user to the caller's programme (admins only)."""

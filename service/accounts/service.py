@@ -20,7 +20,7 @@ from service.accounts.models import (
     UserCreate,
     UserUpdate,
 )
-from service.errors import Conflict, NotAuthenticated, NotFound, TooManyRequests, Unprocessable
+from service.errors import Conflict, NotAuthenticated, NotFound, TooManyRequests
 from service.programmes.models import Organization
 from service.security import hash_password, new_token, token_digest, verify_password
 from service.settings import Settings
@@ -134,11 +134,11 @@ def _organization_for_role(
 ) -> Organization:
     organization = session.get(Organization, organization_id)
     if organization is None or organization.programme_id != programme_id:
-        raise Unprocessable("no such organization in this programme", field="organization_id")
+        raise NotFound("no such organization in this programme", field="organization_id")
     allowed = ROLE_ORGANIZATION_KINDS[role]
     if organization.kind not in allowed:
         kinds = " or ".join(sorted(kind.value for kind in allowed))
-        raise Unprocessable(
+        raise Conflict(
             f"a {role.value} must belong to a {kinds} organization, "
             f"not a {organization.kind.value}",
             field="role",
@@ -169,10 +169,8 @@ def create_user(*, session: Session, programme_id: uuid.UUID, data: UserCreate) 
 def update_user(*, session: Session, actor: User, user: User, data: UserUpdate) -> User:
     """Change a user; disabling or a new password revokes every token of theirs."""
     changes = data.model_dump(exclude_unset=True)
-    if None in (changes.get("role", 1), changes.get("organization_id", 1)):
-        raise Unprocessable("role and organization_id cannot be null", field="role")
-    if changes.get("is_active") is False and user.id == actor.id:
-        raise Conflict("you cannot disable your own account")
+    if user.id == actor.id and (changes.get("is_active") is False or "role" in changes):
+        raise Conflict("you cannot disable your own account or change your own role")
     role = changes.get("role", user.role)
     organization_id = changes.get("organization_id", user.organization_id)
     if ("role" in changes or "organization_id" in changes) and user.programme_id:

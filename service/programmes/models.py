@@ -3,13 +3,25 @@
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import EmailStr, field_validator
+from pydantic import StringConstraints
 from sqlmodel import Field, SQLModel
 
-from service.types import InputModel, UTCDateTime, enum_type, utcnow
-
-LANGUAGES = ("en", "es", "fr")
+from service.types import (
+    CountryCode,
+    CurrencyCode,
+    Email,
+    InputModel,
+    Language,
+    Name,
+    Password,
+    Text,
+    TimeZoneName,
+    UTCDateTime,
+    enum_type,
+    utcnow,
+)
 
 
 class OrganizationKind(StrEnum):
@@ -30,20 +42,11 @@ class PaperSize(StrEnum):
     letter = "Letter"
 
 
-def _valid_timezone(value: str) -> str:
-    from zoneinfo import ZoneInfo, available_timezones
-
-    if value not in available_timezones():
-        raise ValueError(f"unknown time zone {value!r}; use an IANA name such as America/Managua")
-    ZoneInfo(value)
-    return value
-
-
 class ProgrammeBase(SQLModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(max_length=200)
     timezone: str = Field(default="UTC", max_length=64)
-    language: str = Field(default="en", max_length=2, regex="^(en|es|fr)$")
-    currency: str = Field(default="USD", min_length=3, max_length=3, regex="^[A-Z]{3}$")
+    language: Language = Field(default=Language.en, sa_type=enum_type(Language))
+    currency: str = Field(default="USD", max_length=3)
     paper_size: PaperSize = Field(default=PaperSize.a4, sa_type=enum_type(PaperSize))
 
 
@@ -55,29 +58,31 @@ class Programme(ProgrammeBase, table=True):
 class ProgrammeAdmin(InputModel):
     """The first administrator created with a programme."""
 
-    email: EmailStr = Field(max_length=254)
-    full_name: str = Field(min_length=1, max_length=200)
-    password: str = Field(min_length=12, max_length=256)
+    email: Email
+    full_name: Name
+    password: Password
 
 
-class ProgrammeCreate(ProgrammeBase, InputModel):
-    unit_name: str = Field(min_length=1, max_length=200)
+class ProgrammeCreate(InputModel):
+    """A new programme, its unit and its first administrator."""
+
+    name: Name
+    timezone: TimeZoneName = TimeZoneName("UTC")
+    language: Language = Language.en
+    currency: CurrencyCode = "USD"
+    paper_size: PaperSize = PaperSize.a4
+    unit_name: Name
     admin: ProgrammeAdmin
-
-    _check_timezone = field_validator("timezone")(_valid_timezone)
 
 
 class ProgrammeUpdate(InputModel):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    timezone: str | None = Field(default=None, max_length=64)
-    language: str | None = Field(default=None, regex="^(en|es|fr)$")
-    currency: str | None = Field(default=None, regex="^[A-Z]{3}$")
-    paper_size: PaperSize | None = None
+    """Changes to a programme; omitted fields stay as they are."""
 
-    @field_validator("timezone")
-    @classmethod
-    def _check_timezone(cls, value: str | None) -> str | None:
-        return None if value is None else _valid_timezone(value)
+    name: Name = Field(default=None)
+    timezone: TimeZoneName = Field(default=None)
+    language: Language = Field(default=None)
+    currency: CurrencyCode = Field(default=None)
+    paper_size: PaperSize = Field(default=None)
 
 
 class ProgrammePublic(ProgrammeBase):
@@ -86,9 +91,9 @@ class ProgrammePublic(ProgrammeBase):
 
 
 class OrganizationBase(SQLModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(max_length=200)
     kind: OrganizationKind = Field(sa_type=enum_type(OrganizationKind))
-    country: str | None = Field(default=None, min_length=2, max_length=2, regex="^[A-Z]{2}$")
+    country: str | None = Field(default=None, max_length=2)
     sector: str | None = Field(default=None, max_length=200)
 
 
@@ -98,14 +103,21 @@ class Organization(OrganizationBase, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
-class OrganizationCreate(OrganizationBase, InputModel):
+class OrganizationCreate(InputModel):
     """A new organization of the caller's programme."""
+
+    name: Name
+    kind: OrganizationKind
+    country: CountryCode | None = None
+    sector: Annotated[Text, StringConstraints(max_length=200)] | None = None
 
 
 class OrganizationUpdate(InputModel):
-    name: str | None = Field(default=None, min_length=1, max_length=200)
-    country: str | None = Field(default=None, regex="^[A-Z]{2}$")
-    sector: str | None = Field(default=None, max_length=200)
+    """Changes to an organization; country and sector may be cleared with null."""
+
+    name: Name = Field(default=None)
+    country: CountryCode | None = None
+    sector: Annotated[Text, StringConstraints(max_length=200)] | None = None
 
 
 class OrganizationPublic(OrganizationBase):

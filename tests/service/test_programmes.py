@@ -133,7 +133,7 @@ def test_organizations_page_with_a_cursor(client: TestClient, session: Session) 
     assert second["next_cursor"] is None
 
 
-def test_a_forged_cursor_is_a_422(client: TestClient, session: Session) -> None:
+def test_a_malformed_cursor_is_a_422(client: TestClient, session: Session) -> None:
     tenant = make_tenant(session, "Alpha")
     response = client.get(
         "/api/v1/organizations", params={"cursor": "bm9wZQ"}, headers=tenant.headers(Role.admin)
@@ -152,7 +152,7 @@ def test_a_users_role_must_fit_the_organization_kind(client: TestClient, session
         "password": PASSWORD,
     }
     response = client.post("/api/v1/users", json=body, headers=tenant.headers(Role.admin))
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert response.json()["errors"][0]["field"] == "role"
     assert (
         response.json()["detail"]
@@ -173,7 +173,7 @@ def test_a_user_in_another_programmes_organization_is_refused(
         "password": PASSWORD,
     }
     response = client.post("/api/v1/users", json=body, headers=tenant.headers(Role.admin))
-    assert response.status_code == 422
+    assert response.status_code == 404
     assert response.json()["errors"][0]["field"] == "organization_id"
 
 

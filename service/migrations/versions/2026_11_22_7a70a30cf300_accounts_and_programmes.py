@@ -1,8 +1,8 @@
 """accounts and programmes
 
-Revision ID: 399574c97f22
+Revision ID: 7a70a30cf300
 Revises: 
-Create Date: 2026-11-22 20:27:12.353534
+Create Date: 2026-11-22 20:37:19.803673
 """
 
 from collections.abc import Sequence
@@ -13,7 +13,7 @@ from alembic import op
 
 import service.types
 
-revision: str = '399574c97f22'
+revision: str = '7a70a30cf300'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -35,7 +35,7 @@ def upgrade() -> None:
     op.create_table('programme',
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('timezone', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-    sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=False),
+    sa.Column('language', sa.Enum('en', 'es', 'fr', name='language', native_enum=False, length=32), nullable=False),
     sa.Column('currency', sqlmodel.sql.sqltypes.AutoString(length=3), nullable=False),
     sa.Column('paper_size', sa.Enum('A4', 'Letter', name='papersize', native_enum=False, length=32), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
@@ -58,7 +58,7 @@ def upgrade() -> None:
 
     op.create_table('user',
     sa.Column('full_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('language', sqlmodel.sql.sqltypes.AutoString(length=2), nullable=True),
+    sa.Column('language', sa.Enum('en', 'es', 'fr', name='language', native_enum=False, length=32), nullable=True),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('email', sqlmodel.sql.sqltypes.AutoString(length=254), nullable=False),
     sa.Column('programme_id', sa.Uuid(), nullable=True),
