@@ -32,7 +32,9 @@ def test_schemathesis_finds_no_failure(engine: Engine, database_url: str, tmp_pa
             "FUZZ_EMAIL": FUZZ_ADMIN,
             "PYTHONPATH": str(Path(__file__).parents[2]),
         }
-        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
+        result = subprocess.run(
+            command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=900
+        )
     summary = result.stdout[-8000:]
     assert result.returncode == 0, summary
     operations = sum(len(item) for item in app.openapi()["paths"].values())
