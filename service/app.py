@@ -7,6 +7,8 @@ from fastapi import APIRouter, FastAPI
 
 from service import health
 from service.accounts.router import router as accounts_router
+from service.engagements.participations import router as participations_router
+from service.engagements.router import router as engagements_router
 from service.errors import install_error_handlers, problem_openapi
 from service.idempotency.middleware import IdempotencyMiddleware
 from service.programmes.router import router as programmes_router
@@ -29,6 +31,8 @@ def create_app() -> FastAPI:
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(accounts_router)
     api.include_router(programmes_router)
+    api.include_router(engagements_router)
+    api.include_router(participations_router)
     app.include_router(api)
     app.include_router(health.router)
     install_error_handlers(app)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from service.accounts.models import ApiToken, Role, TokenKind, User
+from service.engagements.models import Engagement, Participation
 from service.programmes.models import Organization, OrganizationKind, Programme
 from service.security import hash_password, new_token, token_digest
 from service.types import utcnow
@@ -31,6 +32,8 @@ class Tenant:
     organizations: dict[OrganizationKind, Organization] = field(default_factory=dict)
     users: dict[Role, User] = field(default_factory=dict)
     tokens: dict[Role, str] = field(default_factory=dict)
+    engagement: "Engagement | None" = None
+    participation: "Participation | None" = None
 
     def headers(self, role: Role) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
@@ -97,3 +100,36 @@ def make_superuser(session: Session) -> tuple[User, str]:
     token = make_token(session, user)
     session.commit()
     return user, token
+
+
+def make_supplier(session: Session, tenant: Tenant, name: str) -> Organization:
+    supplier = Organization(
+        programme_id=tenant.programme.id, name=name, kind=OrganizationKind.supplier
+    )
+    session.add(supplier)
+    session.commit()
+    return supplier
+
+
+def make_engagement(
+    session: Session,
+    tenant: Tenant,
+    candidates: tuple[str, ...] = (),
+    with_broker: bool = True,
+    include_tenant_supplier: bool = True,
+) -> Engagement:
+    """An engagement of the tenant's buyer at enrolment, with candidates listed."""
+    engagement = Engagement(
+        programme_id=tenant.programme.id,
+        buyer_id=tenant.organizations[OrganizationKind.buyer].id,
+        broker_id=tenant.users[Role.broker].id if with_broker else None,
+        title=f"{tenant.programme.name} linkage",
+    )
+    session.add(engagement)
+    session.flush()
+    suppliers = [tenant.organizations[OrganizationKind.supplier]] if include_tenant_supplier else []
+    suppliers += [make_supplier(session, tenant, name) for name in candidates]
+    for supplier in suppliers:
+        session.add(Participation(engagement_id=engagement.id, supplier_id=supplier.id))
+    session.commit()
+    return engagement

@@ -21,11 +21,23 @@ def test_schemathesis_finds_no_failure(engine: Engine, database_url: str, tmp_pa
     load_demo()
     with running_server(database_url, workers=1) as base:
         command = [
-            str(Path(sys.executable).with_name("st")), "run", f"{base}/openapi.json",
-            "--checks", "all", "--max-examples", MAX_EXAMPLES, "--seed", "20261122",
-            "--no-color", "--generation-database", "none",
-            "--report", "junit", "--report-dir", str(tmp_path),
-        ]  # fmt: skip
+            str(Path(sys.executable).with_name("st")),
+            "run",
+            f"{base}/openapi.json",
+            "--checks",
+            "all",
+            "--max-examples",
+            MAX_EXAMPLES,
+            "--seed",
+            "20261122",
+            "--no-color",
+            "--generation-database",
+            "none",
+            "--report",
+            "junit",
+            "--report-dir",
+            str(tmp_path),
+        ]
         env = {
             **os.environ,
             "SCHEMATHESIS_HOOKS": "tests.fuzz.hooks",

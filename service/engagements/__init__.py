@@ -1,0 +1,1 @@
+"""Engagements (one buyer, its candidate suppliers, one broker), participations and history."""

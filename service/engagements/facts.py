@@ -1,0 +1,50 @@
+"""The guard facts the workflows read, computed from the database.
+
+Each phase's exit condition is a fact here. Facts whose records arrive with later work
+(audits, round tables, analyses, plans, decisions) stay unmet until their query is added.
+"""
+
+from sqlmodel import Session, select
+
+from service.engagements.models import Engagement, Participation
+from service.programmes.models import Organization
+from workflows import EngagementSnapshot, ParticipationFacts, ParticipationSnapshot
+
+
+def supplier_names(session: Session, engagement: Engagement) -> list[tuple[Participation, str]]:
+    """The engagement's participations with their suppliers' names, oldest first."""
+    statement = (
+        select(Participation, Organization.name)
+        .join(Organization, Organization.id == Participation.supplier_id)  # type: ignore[arg-type]
+        .where(Participation.engagement_id == engagement.id)
+        .order_by(Participation.created_at, Participation.id)  # type: ignore[arg-type]
+    )
+    return [(participation, name) for participation, name in session.exec(statement).all()]
+
+
+def engagement_snapshot(session: Session, engagement: Engagement) -> EngagementSnapshot:
+    """Everything the engagement guards need, in one plain snapshot."""
+    buyer = session.get(Organization, engagement.buyer_id)
+    participations = tuple(
+        ParticipationFacts(name=name, state=participation.state)
+        for participation, name in supplier_names(session, engagement)
+    )
+    return EngagementSnapshot(
+        phase=engagement.phase,
+        held_phase=engagement.held_phase,
+        buyer_name=buyer.name if buyer else "the buyer",
+        has_broker=engagement.broker_id is not None,
+        participations=participations,
+    )
+
+
+def participation_snapshot(
+    session: Session, engagement: Engagement, participation: Participation
+) -> ParticipationSnapshot:
+    """Everything the participation guards need about one supplier."""
+    supplier = session.get(Organization, participation.supplier_id)
+    return ParticipationSnapshot(
+        name=supplier.name if supplier else "the supplier",
+        state=participation.state,
+        engagement_phase=engagement.phase,
+    )

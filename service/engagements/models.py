@@ -1,0 +1,172 @@
+"""Engagement, Participation and Event tables and their API shapes."""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+import sqlalchemy as sa
+from pydantic import StringConstraints
+from sqlmodel import Field, SQLModel
+
+from service.types import InputModel, Name, Text, UTCDateTime, enum_type, utcnow
+from workflows import ParticipationState, Phase
+
+Reason = Annotated[Text, StringConstraints(max_length=2000)]
+
+
+class Engagement(SQLModel, table=True):
+    """One buyer firm with its candidate suppliers, run by one broker through the phases."""
+
+    __table_args__ = (
+        sa.Index("ix_engagement_programme_created", "programme_id", "created_at", "id"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    programme_id: uuid.UUID = Field(foreign_key="programme.id")
+    buyer_id: uuid.UUID = Field(foreign_key="organization.id", index=True)
+    broker_id: uuid.UUID | None = Field(default=None, foreign_key="user.id", index=True)
+    title: str = Field(max_length=200)
+    phase: Phase = Field(default=Phase.enrolment, sa_type=enum_type(Phase), index=True)
+    held_phase: Phase | None = Field(default=None, sa_type=enum_type(Phase))
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Participation(SQLModel, table=True):
+    """One supplier's track inside an engagement."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("engagement_id", "supplier_id", name="uq_participation_supplier"),
+    )
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    engagement_id: uuid.UUID = Field(foreign_key="engagement.id", index=True)
+    supplier_id: uuid.UUID = Field(foreign_key="organization.id", index=True)
+    state: ParticipationState = Field(
+        default=ParticipationState.candidate, sa_type=enum_type(ParticipationState)
+    )
+    is_current_supplier: bool = False
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class EventKind(StrEnum):
+    """What an event records."""
+
+    created = "created"
+    transition = "transition"
+    candidate_added = "candidate_added"
+    broker_assigned = "broker_assigned"
+
+
+class Event(SQLModel, table=True):
+    """Append-only history: who changed what, when, from which state to which, and why."""
+
+    __table_args__ = (sa.Index("ix_event_engagement_created", "engagement_id", "created_at", "id"),)
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    programme_id: uuid.UUID = Field(foreign_key="programme.id", index=True)
+    engagement_id: uuid.UUID = Field(foreign_key="engagement.id")
+    participation_id: uuid.UUID | None = Field(default=None, foreign_key="participation.id")
+    actor_id: uuid.UUID = Field(foreign_key="user.id")
+    kind: EventKind = Field(sa_type=enum_type(EventKind))
+    trigger: str | None = Field(default=None, max_length=64)
+    from_state: str | None = Field(default=None, max_length=32)
+    to_state: str | None = Field(default=None, max_length=32)
+    reason: str | None = Field(default=None, sa_type=sa.Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class EngagementCreate(InputModel):
+    """A new engagement at enrolment."""
+
+    buyer_id: uuid.UUID
+    broker_id: uuid.UUID | None = None
+    title: Name
+
+
+class EngagementUpdate(InputModel):
+    """A new title or broker; omitted fields stay as they are."""
+
+    title: Name = Field(default=None)
+    broker_id: uuid.UUID = Field(default=None)
+
+
+class EngagementPublic(SQLModel):
+    id: uuid.UUID
+    programme_id: uuid.UUID
+    buyer_id: uuid.UUID
+    buyer_name: str
+    broker_id: uuid.UUID | None
+    title: str
+    phase: Phase
+    held_phase: Phase | None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class CandidateCreate(InputModel):
+    """A supplier to add as a candidate."""
+
+    supplier_id: uuid.UUID
+    is_current_supplier: bool = Field(
+        default=False, description="Already supplies the buyer (rather than a potential one)"
+    )
+
+
+class ParticipationPublic(SQLModel):
+    id: uuid.UUID
+    engagement_id: uuid.UUID
+    supplier_id: uuid.UUID
+    supplier_name: str
+    state: ParticipationState
+    is_current_supplier: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class TransitionRequest(InputModel):
+    """An optional reason; required for hold, withdraw, drop and decisions."""
+
+    reason: Reason | None = None
+
+
+class SelectionDecision(StrEnum):
+    selected = "selected"
+    not_selected = "not_selected"
+
+
+class SelectionRequest(InputModel):
+    """The broker's and buyer's selection decision for an evaluated candidate."""
+
+    decision: SelectionDecision
+    reason: Annotated[
+        Reason, StringConstraints(min_length=1, pattern=r"^[^\x00]*[^\s\x00][^\x00]*$")
+    ]
+
+
+class TriggerPublic(SQLModel):
+    trigger: str
+    allowed: bool
+    dest: str | None
+    requires_reason: bool
+    blocked_by: list[str]
+
+
+class EventPublic(SQLModel):
+    id: uuid.UUID
+    engagement_id: uuid.UUID
+    participation_id: uuid.UUID | None
+    actor_id: uuid.UUID
+    actor_name: str
+    kind: EventKind
+    trigger: str | None
+    from_state: str | None
+    to_state: str | None
+    reason: str | None
+    created_at: datetime

@@ -1,0 +1,97 @@
+"""Public shapes of engagements, participations, triggers and events (names joined in bulk)."""
+
+import uuid
+from collections.abc import Iterable, Sequence
+
+from sqlmodel import Session, col, select
+
+from service.accounts.models import User
+from service.engagements.models import (
+    Engagement,
+    EngagementPublic,
+    Event,
+    EventPublic,
+    Participation,
+    ParticipationPublic,
+    TriggerPublic,
+)
+from service.pagination import Page, encode_cursor
+from service.programmes.models import Organization
+from workflows import TriggerCheck
+
+
+def organization_names(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Names of many organizations in one query."""
+    wanted = set(ids)
+    if not wanted:
+        return {}
+    statement = select(Organization.id, Organization.name).where(col(Organization.id).in_(wanted))
+    return dict(session.exec(statement).all())
+
+
+def engagement_public(session: Session, engagement: Engagement) -> EngagementPublic:
+    names = organization_names(session, [engagement.buyer_id])
+    return _engagement(engagement, names)
+
+
+def _engagement(engagement: Engagement, names: dict[uuid.UUID, str]) -> EngagementPublic:
+    return EngagementPublic.model_validate(
+        {**engagement.model_dump(), "buyer_name": names.get(engagement.buyer_id, "")}
+    )
+
+
+def next_cursor(rows: Sequence[Engagement | Participation | Event], limit: int) -> str | None:
+    """The cursor after the last row kept, when a further row exists."""
+    if len(rows) <= limit:
+        return None
+    last = rows[limit - 1]
+    return encode_cursor(last.created_at, last.id)
+
+
+def engagement_page(session: Session, rows: list[Engagement], limit: int) -> Page[EngagementPublic]:
+    kept = rows[:limit]
+    names = organization_names(session, (row.buyer_id for row in kept))
+    return Page[EngagementPublic](
+        items=[_engagement(row, names) for row in kept], next_cursor=next_cursor(rows, limit)
+    )
+
+
+def participation_public(session: Session, participation: Participation) -> ParticipationPublic:
+    return participations(session, [participation])[0]
+
+
+def participations(session: Session, rows: Sequence[Participation]) -> list[ParticipationPublic]:
+    names = organization_names(session, (row.supplier_id for row in rows))
+    return [
+        ParticipationPublic.model_validate(
+            {**row.model_dump(), "supplier_name": names.get(row.supplier_id, "")}
+        )
+        for row in rows
+    ]
+
+
+def triggers(checks: Iterable[TriggerCheck]) -> list[TriggerPublic]:
+    return [
+        TriggerPublic(
+            trigger=check.trigger,
+            allowed=check.allowed,
+            dest=check.dest.value if check.dest is not None else None,
+            requires_reason=check.requires_reason,
+            blocked_by=list(check.blocked_by),
+        )
+        for check in checks
+    ]
+
+
+def event_page(session: Session, rows: list[Event], limit: int) -> Page[EventPublic]:
+    kept = rows[:limit]
+    actor_ids = {row.actor_id for row in kept}
+    actors = {}
+    if actor_ids:
+        statement = select(User.id, User.full_name).where(col(User.id).in_(actor_ids))
+        actors = dict(session.exec(statement).all())
+    items = [
+        EventPublic.model_validate({**row.model_dump(), "actor_name": actors.get(row.actor_id, "")})
+        for row in kept
+    ]
+    return Page[EventPublic](items=items, next_cursor=next_cursor(rows, limit))
