@@ -8,6 +8,7 @@ from fastapi import APIRouter, FastAPI
 from service import health
 from service.accounts.router import router as accounts_router
 from service.engagements.participations import router as participations_router
+from service.engagements.router import IF_MATCH_PATTERN
 from service.engagements.router import router as engagements_router
 from service.errors import install_error_handlers, problem_openapi
 from service.idempotency.middleware import IdempotencyMiddleware
@@ -48,10 +49,22 @@ def _install_openapi(app: FastAPI) -> None:
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = problem_openapi(default())
+            app.openapi_schema = _require_if_match(problem_openapi(default()))
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
 
 
 app = create_app()
+
+
+def _require_if_match(schema: dict[str, Any]) -> dict[str, Any]:
+    """Document If-Match as required: the code reads it as optional only to answer 428."""
+    for path_item in schema.get("paths", {}).values():
+        for operation in path_item.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "header" and parameter["name"] == "If-Match":
+                    parameter["required"] = True
+                    parameter["schema"].pop("anyOf", None)
+                    parameter["schema"].update({"type": "string", "pattern": IF_MATCH_PATTERN})
+    return schema

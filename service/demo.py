@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 
 from service.accounts.models import Role, User
 from service.database import write_session
+from service.engagements.models import Engagement, Event, EventKind, Participation
 from service.programmes.models import Organization, OrganizationKind, Programme
 from service.security import hash_password
 from service.types import Language
@@ -82,7 +83,8 @@ def load_demo() -> bool:
             return False
         _superuser(session)
         organizations = _organizations(session, _programme(session))
-        _users(session, organizations)
+        users = _users(session, organizations)
+        _engagements(session, organizations, users)
         session.commit()
         return True
 
@@ -119,7 +121,7 @@ def _organizations(session: Session, programme: Programme) -> dict[str, Organiza
     return made
 
 
-def _users(session: Session, organizations: dict[str, Organization]) -> None:
+def _users(session: Session, organizations: dict[str, Organization]) -> dict[str, User]:
     unit = next(org for org in organizations.values() if org.kind == OrganizationKind.unit)
     homes = {
         "admin": (unit, "Marta Castillo"),
@@ -131,20 +133,70 @@ def _users(session: Session, organizations: dict[str, Organization]) -> None:
     }
     logins = [(role, email, password) for role, email, password in DEMO_LOGINS if role in homes]
     logins.append(("broker", SECOND_BROKER[0], SECOND_BROKER[2]))
+    made = {}
     for role, email, password in logins:
         organization, full_name = homes[role]
         if email == SECOND_BROKER[0]:
             full_name = SECOND_BROKER[1]
-        session.add(
-            User(
-                email=email,
-                full_name=full_name,
-                programme_id=organization.programme_id,
-                organization_id=organization.id,
-                role=Role(role),
-                password_hash=hash_password(password),
-            )
+        made[email] = User(
+            email=email,
+            full_name=full_name,
+            programme_id=organization.programme_id,
+            organization_id=organization.id,
+            role=Role(role),
+            password_hash=hash_password(password),
         )
+        session.add(made[email])
+    session.flush()
+    return made
+
+
+def _engagements(
+    session: Session, organizations: dict[str, Organization], users: dict[str, User]
+) -> None:
+    """One engagement per buyer at enrolment, its candidates listed, with their events."""
+    admin = users["admin@demo.supplierdev.org"]
+    brokers = [users["broker@demo.supplierdev.org"], users[SECOND_BROKER[0]]]
+    for number, buyer in enumerate(BUYERS):
+        buyer_org = organizations[buyer.name]
+        engagement = Engagement(
+            programme_id=buyer_org.programme_id,
+            buyer_id=buyer_org.id,
+            broker_id=brokers[number % 2].id,
+            title=f"{buyer.name}: local suppliers",
+        )
+        session.add(engagement)
+        session.flush()
+        session.add(_demo_event(engagement, admin, EventKind.created, to_state="enrolment"))
+        for name, _sector in buyer.suppliers:
+            participation = Participation(
+                engagement_id=engagement.id,
+                supplier_id=organizations[name].id,
+                is_current_supplier=number % 2 == 0,
+            )
+            session.add(participation)
+            session.flush()
+            session.add(
+                _demo_event(
+                    engagement,
+                    admin,
+                    EventKind.candidate_added,
+                    participation_id=participation.id,
+                    to_state="candidate",
+                    reason=name,
+                )
+            )
+        engagement.version = 1 + len(buyer.suppliers)  # each candidate added was a change
+
+
+def _demo_event(engagement: Engagement, actor: User, kind: EventKind, **fields: object) -> Event:
+    return Event(
+        programme_id=engagement.programme_id,
+        engagement_id=engagement.id,
+        actor_id=actor.id,
+        kind=kind,
+        **fields,  # type: ignore[arg-type]
+    )
 
 
 def _superuser(session: Session) -> None:

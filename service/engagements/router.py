@@ -34,6 +34,7 @@ ParticipationTrigger = StrEnum(  # type: ignore[misc]
     {row["trigger"]: row["trigger"] for row in describe()["participation"]["transitions"]},
 )
 READ = problems(401, 404, 422)
+IF_MATCH_PATTERN = r'^(W/)?"[0-9]{1,9}"$'
 WRITE = problems(401, 403, 404, 409, 412, 422, 428)
 
 
@@ -42,7 +43,7 @@ def if_match(
         str | None,
         Header(
             alias="If-Match",
-            pattern=r'^(W/)?"[0-9]{1,9}"$',
+            pattern=IF_MATCH_PATTERN,
             description='The ETag you read, e.g. "3"; required for every change',
         ),
     ] = None,

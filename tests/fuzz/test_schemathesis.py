@@ -22,6 +22,8 @@ def test_schemathesis_finds_no_failure(engine: Engine, database_url: str, tmp_pa
     with running_server(database_url, workers=1) as base:
         command = [
             str(Path(sys.executable).with_name("st")),
+            "--config-file",
+            str(Path(__file__).with_name("schemathesis.toml")),
             "run",
             f"{base}/openapi.json",
             "--checks",
