@@ -7,6 +7,7 @@ from fastapi import APIRouter, FastAPI
 
 from service import health
 from service.accounts.router import router as accounts_router
+from service.admission import AdmissionMiddleware
 from service.engagements.participations import router as participations_router
 from service.engagements.router import IF_MATCH_PATTERN
 from service.engagements.router import router as engagements_router
@@ -14,6 +15,7 @@ from service.errors import install_error_handlers, problem_openapi
 from service.idempotency.middleware import IdempotencyMiddleware
 from service.programmes.router import router as programmes_router
 from service.request_log import RequestLogMiddleware
+from service.settings import get_settings
 
 API_PREFIX = "/api/v1"
 
@@ -38,6 +40,7 @@ def create_app() -> FastAPI:
     app.include_router(health.router)
     install_error_handlers(app)
     app.add_middleware(IdempotencyMiddleware)
+    app.add_middleware(AdmissionMiddleware, limit=get_settings().max_concurrent_requests)
     app.add_middleware(RequestLogMiddleware)
     _install_openapi(app)
     logging.getLogger("supplierdev").setLevel(logging.INFO)

@@ -25,13 +25,19 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def create_db_engine(url: str, busy_timeout_ms: int = 10_000) -> Engine:
+def create_db_engine(url: str, busy_timeout_ms: int = 10_000, connections: int = 20) -> Engine:
     """An engine configured for our concurrency rules on either database."""
     url = normalise_url(url)
     if not is_sqlite(url):
-        return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        # One connection per admitted request (see service.admission), so none waits for one.
+        return sa.create_engine(url, pool_pre_ping=True, pool_size=connections, max_overflow=0)
     _ensure_sqlite_folder(url)
-    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = sa.create_engine(
+        url,
+        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+        pool_size=connections,
+        max_overflow=0,
+    )
     _configure_sqlite(engine, busy_timeout_ms)
     return engine
 
@@ -70,7 +76,9 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 def get_engine() -> Engine:
     """The process-wide engine for the configured database."""
     settings = get_settings()
-    return create_db_engine(settings.database_url, settings.sqlite_busy_timeout_ms)
+    return create_db_engine(
+        settings.database_url, settings.sqlite_busy_timeout_ms, settings.max_concurrent_requests
+    )
 
 
 def read_session(engine: Engine | None = None) -> Session:

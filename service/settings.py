@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     login_window_minutes: int = Field(default=15, ge=1)
     idempotency_hours: int = Field(default=24, ge=1)
     sqlite_busy_timeout_ms: int = Field(default=10_000, ge=0)
+    # Requests admitted at once per worker; the PostgreSQL pool holds as many connections.
+    max_concurrent_requests: int = Field(default=20, ge=1, le=200)
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = Field(default=1, ge=1)

@@ -1,6 +1,7 @@
 """A real uvicorn server with several worker processes, for tests that cross processes."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -18,8 +19,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(database_url: str, workers: int = 4) -> Iterator[str]:
-    """Start `uvicorn service.app:app` on the test database; yield its base URL."""
+def running_server(
+    database_url: str, workers: int = 4, app: str = "service.app:app"
+) -> Iterator[str]:
+    """Start uvicorn with the app on the test database; yield its base URL."""
     port = free_port()
     env = {**os.environ, "SUPPLIERDEV_DATABASE_URL": database_url}
     process = subprocess.Popen(
@@ -27,7 +30,7 @@ def running_server(database_url: str, workers: int = 4) -> Iterator[str]:
             sys.executable,
             "-m",
             "uvicorn",
-            "service.app:app",
+            app,
             "--host",
             "127.0.0.1",
             "--port",
@@ -41,14 +44,24 @@ def running_server(database_url: str, workers: int = 4) -> Iterator[str]:
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        start_new_session=True,  # its own process group, so no worker outlives the test
     )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_ready(base, process)
         yield base
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop the server and its workers; kill them if a graceful stop hangs."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=15)
 
 
 def _wait_until_ready(base: str, process: subprocess.Popen[bytes]) -> None:
