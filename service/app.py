@@ -4,6 +4,7 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from fastapi.responses import RedirectResponse
 
 from service import health
 from service.accounts.router import router as accounts_router
@@ -38,6 +39,7 @@ def create_app() -> FastAPI:
     api.include_router(participations_router)
     app.include_router(api)
     app.include_router(health.router)
+    app.add_api_route("/", _home, include_in_schema=False)
     install_error_handlers(app)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(AdmissionMiddleware, limit=get_settings().max_concurrent_requests)
@@ -45,6 +47,11 @@ def create_app() -> FastAPI:
     _install_openapi(app)
     logging.getLogger("supplierdev").setLevel(logging.INFO)
     return app
+
+
+def _home() -> RedirectResponse:
+    """Until the browser UI arrives, the API documentation is the front page."""
+    return RedirectResponse("/docs")
 
 
 def _install_openapi(app: FastAPI) -> None:

@@ -1,0 +1,59 @@
+"""The supplierdev command: users, demo and migrations."""
+
+from sqlalchemy import Engine
+from sqlmodel import Session, func, select
+from typer.testing import CliRunner
+
+from service.accounts.models import User
+from service.cli import app
+from service.demo import DEMO_LOGINS
+from service.engagements.models import Engagement, Participation
+from service.programmes.models import Organization, OrganizationKind
+
+runner = CliRunner()
+
+
+def test_users_create_makes_a_superuser_who_can_log_in(engine: Engine, session: Session) -> None:
+    result = runner.invoke(
+        app,
+        ["users", "create", "--superuser", "--email", "Ops@Example.org", "--full-name", "Ops",
+         "--password", "long enough password"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    user = session.exec(select(User).where(User.email == "ops@example.org")).one()
+    assert (user.is_superuser, user.programme_id, user.role) == (True, None, None)
+
+
+def test_users_create_refuses_a_short_password(engine: Engine, session: Session) -> None:
+    result = runner.invoke(
+        app, ["users", "create", "--superuser", "--email", "a@example.org", "--full-name", "A",
+              "--password", "short"],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "at least 12 characters" in result.output
+    assert session.exec(select(func.count()).select_from(User)).one() == 0
+
+
+def test_demo_loads_once_and_prints_one_login_per_role(engine: Engine, session: Session) -> None:
+    first = runner.invoke(app, ["demo"])
+    second = runner.invoke(app, ["demo"])
+    assert first.exit_code == second.exit_code == 0
+    assert "Demo programme loaded." in first.output
+    assert "Demo programme already present." in second.output
+    for role, email, password in DEMO_LOGINS:
+        assert f"{role:<11} {email:<34} {password}" in first.output
+    buyers = select(func.count()).where(Organization.kind == OrganizationKind.buyer)
+    assert session.exec(buyers).one() == 4
+    assert session.exec(select(func.count()).select_from(Engagement)).one() == 4
+    assert session.exec(select(func.count()).select_from(Participation)).one() == 9
+
+
+def test_demo_logins_work(engine: Engine, client) -> None:  # type: ignore[no-untyped-def]
+    runner.invoke(app, ["demo"])
+    for role, email, password in DEMO_LOGINS:
+        response = client.post("/api/v1/auth/login", json={"email": email, "password": password})
+        assert response.status_code == 200, role
+        me = client.get(
+            "/api/v1/me", headers={"Authorization": f"Bearer {response.json()['access_token']}"}
+        )
+        assert me.json()["role"] == (None if role == "superuser" else role)
