@@ -1,0 +1,1 @@
+"""Enterprise audits from versioned templates: answers, evidence, scores, review."""
