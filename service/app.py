@@ -9,6 +9,8 @@ from fastapi.responses import RedirectResponse
 from service import health
 from service.accounts.router import router as accounts_router
 from service.admission import AdmissionMiddleware
+from service.audits.router import router as audits_router
+from service.audits.templates import template_registry
 from service.engagements.participations import router as participations_router
 from service.engagements.router import IF_MATCH_PATTERN
 from service.engagements.router import router as engagements_router
@@ -22,7 +24,8 @@ API_PREFIX = "/api/v1"
 
 
 def create_app() -> FastAPI:
-    """Build the application (the database is opened lazily on the first request)."""
+    """Build the application; refuses to start on a broken audit template or KPI catalogue."""
+    template_registry()
     app = FastAPI(
         title="supplierdev",
         version="0.1.0",
@@ -37,6 +40,7 @@ def create_app() -> FastAPI:
     api.include_router(programmes_router)
     api.include_router(engagements_router)
     api.include_router(participations_router)
+    api.include_router(audits_router)
     app.include_router(api)
     app.include_router(health.router)
     app.add_api_route("/", _home, include_in_schema=False)

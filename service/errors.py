@@ -90,6 +90,14 @@ class Unprocessable(ProblemError):
     status, type_slug = 422, "invalid-request"
 
 
+class PayloadTooLarge(ProblemError):
+    status, type_slug = 413, "payload-too-large"
+
+
+class UnsupportedMedia(ProblemError):
+    status, type_slug = 415, "unsupported-media-type"
+
+
 class PreconditionRequired(ProblemError):
     status, type_slug = 428, "precondition-required"
 

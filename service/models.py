@@ -1,14 +1,18 @@
 """Every table model, imported in one place for Alembic and the tests."""
 
 from service.accounts.models import ApiToken, LoginAttempt, User
+from service.audits.models import Answer, Audit, Evidence
 from service.engagements.models import Engagement, Event, Participation
 from service.idempotency.models import IdempotencyRecord
 from service.programmes.models import Organization, Programme
 
 __all__ = [
+    "Answer",
     "ApiToken",
+    "Audit",
     "Engagement",
     "Event",
+    "Evidence",
     "IdempotencyRecord",
     "LoginAttempt",
     "Organization",

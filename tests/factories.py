@@ -1,15 +1,19 @@
 """Builders for test data, written straight through the models."""
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from sqlmodel import Session
 
 from service.accounts.models import ApiToken, Role, TokenKind, User
+from service.audits.models import Audit, AuditPurpose, Evidence
 from service.engagements.models import Engagement, Participation
 from service.programmes.models import Organization, OrganizationKind, Programme
 from service.security import hash_password, new_token, token_digest
 from service.types import utcnow
+from workflows import AuditState
 
 PASSWORD = "correct horse battery"
 
@@ -34,6 +38,8 @@ class Tenant:
     tokens: dict[Role, str] = field(default_factory=dict)
     engagement: "Engagement | None" = None
     participation: "Participation | None" = None
+    audit: "Audit | None" = None
+    evidence: "Evidence | None" = None
 
     def headers(self, role: Role) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
@@ -133,3 +139,36 @@ def make_engagement(
         session.add(Participation(engagement_id=engagement.id, supplier_id=supplier.id))
     session.commit()
     return engagement
+
+
+def make_reviewed_audit(
+    session: Session, tenant: Tenant, upload_dir: Path
+) -> tuple[Audit, Evidence]:
+    """A reviewed evaluation audit of the tenant's supplier, with one stored evidence file."""
+    assert tenant.engagement is not None
+    assert tenant.participation is not None
+    audit = Audit(
+        programme_id=tenant.programme.id,
+        engagement_id=tenant.engagement.id,
+        participation_id=tenant.participation.id,
+        organization_id=tenant.participation.supplier_id,
+        template_id="supplier-evaluation",
+        template_version=1,
+        purpose=AuditPurpose.evaluation,
+        state=AuditState.reviewed,
+        created_by=tenant.users[Role.broker].id,
+    )
+    session.add(audit)
+    session.flush()
+    key = uuid.uuid4().hex
+    storage_key = f"{key[:2]}/{key}"
+    (upload_dir / key[:2]).mkdir(parents=True, exist_ok=True)
+    (upload_dir / storage_key).write_bytes(b"%PDF-1.4\n%%EOF\n")
+    evidence = Evidence(
+        audit_id=audit.id, question_id="mgmt-01", filename="records.pdf",
+        media_type="application/pdf", size=15, sha256="0" * 64, storage_key=storage_key,
+        uploaded_by=tenant.users[Role.broker].id,
+    )  # fmt: skip
+    session.add(evidence)
+    session.commit()
+    return audit, evidence

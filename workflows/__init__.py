@@ -1,5 +1,6 @@
 """The supplier development process, pure: states, transitions tables and explaining guards."""
 
+from workflows.audit import AuditSnapshot, AuditState, apply_to_audit, available_for_audit
 from workflows.description import describe, mermaid
 from workflows.engagement import (
     EngagementSnapshot,
@@ -25,6 +26,8 @@ from workflows.participation import (
 from workflows.states import ParticipationState, Phase
 
 __all__ = [
+    "AuditSnapshot",
+    "AuditState",
     "EngagementSnapshot",
     "ParticipationFacts",
     "ParticipationSnapshot",
@@ -36,8 +39,10 @@ __all__ = [
     "UnknownTrigger",
     "WorkflowError",
     "apply",
+    "apply_to_audit",
     "apply_to_participation",
     "available",
+    "available_for_audit",
     "available_for_participation",
     "can_add_candidate",
     "candidate_addition_blocked_by",

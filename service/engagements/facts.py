@@ -4,11 +4,13 @@ Each phase's exit condition is a fact here. Facts whose records arrive with late
 (audits, round tables, analyses, plans, decisions) stay unmet until their query is added.
 """
 
+import uuid
+
 from sqlmodel import Session, select
 
 from service.engagements.models import Engagement, Participation
 from service.programmes.models import Organization
-from workflows import EngagementSnapshot, ParticipationFacts, ParticipationSnapshot
+from workflows import AuditState, EngagementSnapshot, ParticipationFacts, ParticipationSnapshot
 
 
 def supplier_names(session: Session, engagement: Engagement) -> list[tuple[Participation, str]]:
@@ -25,8 +27,13 @@ def supplier_names(session: Session, engagement: Engagement) -> list[tuple[Parti
 def engagement_snapshot(session: Session, engagement: Engagement) -> EngagementSnapshot:
     """Everything the engagement guards need, in one plain snapshot."""
     buyer = session.get(Organization, engagement.buyer_id)
+    evaluated = reviewed_evaluations(session, engagement.id)
     participations = tuple(
-        ParticipationFacts(name=name, state=participation.state)
+        ParticipationFacts(
+            name=name,
+            state=participation.state,
+            has_reviewed_evaluation_audit=participation.id in evaluated,
+        )
         for participation, name in supplier_names(session, engagement)
     )
     return EngagementSnapshot(
@@ -47,4 +54,18 @@ def participation_snapshot(
         name=supplier.name if supplier else "the supplier",
         state=participation.state,
         engagement_phase=engagement.phase,
+        has_reviewed_evaluation_audit=participation.id
+        in reviewed_evaluations(session, engagement.id),
     )
+
+
+def reviewed_evaluations(session: Session, engagement_id: uuid.UUID) -> set[uuid.UUID]:
+    """Participations of the engagement that have a reviewed evaluation audit."""
+    from service.audits.models import Audit, AuditPurpose  # audits build on engagements
+
+    statement = select(Audit.participation_id).where(
+        Audit.engagement_id == engagement_id,
+        Audit.purpose == AuditPurpose.evaluation,
+        Audit.state == AuditState.reviewed,
+    )
+    return {row for row in session.exec(statement).all() if row is not None}

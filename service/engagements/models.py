@@ -60,6 +60,7 @@ class EventKind(StrEnum):
     transition = "transition"
     candidate_added = "candidate_added"
     broker_assigned = "broker_assigned"
+    audit = "audit"
 
 
 class Event(SQLModel, table=True):
@@ -71,6 +72,7 @@ class Event(SQLModel, table=True):
     programme_id: uuid.UUID = Field(foreign_key="programme.id", index=True)
     engagement_id: uuid.UUID = Field(foreign_key="engagement.id")
     participation_id: uuid.UUID | None = Field(default=None, foreign_key="participation.id")
+    audit_id: uuid.UUID | None = Field(default=None, foreign_key="audit.id")
     actor_id: uuid.UUID = Field(foreign_key="user.id")
     kind: EventKind = Field(sa_type=enum_type(EventKind))
     trigger: str | None = Field(default=None, max_length=64)
@@ -162,6 +164,7 @@ class EventPublic(SQLModel):
     id: uuid.UUID
     engagement_id: uuid.UUID
     participation_id: uuid.UUID | None
+    audit_id: uuid.UUID | None
     actor_id: uuid.UUID
     actor_name: str
     kind: EventKind

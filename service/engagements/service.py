@@ -1,6 +1,7 @@
 """Engagement use cases: decide with `workflows`, write the change and its Event, commit once."""
 
 import uuid
+from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -87,9 +88,9 @@ def check_version(current: int, expected: int) -> None:
         raise PreconditionFailed(f"the version is now {current}, not {expected}; read it again")
 
 
-def _bump(
+def bump_version(
     session: Session,
-    model: type[Engagement] | type[Participation],
+    model: Any,
     row_id: uuid.UUID,
     version: int,
     **values: object,
@@ -113,7 +114,7 @@ def update_engagement(
     changes = data.model_dump(exclude_unset=True)
     if "broker_id" in changes and engagement.programme_id:
         _broker(session, engagement.programme_id, changes["broker_id"])
-    _bump(session, Engagement, engagement.id, version, **changes)
+    bump_version(session, Engagement, engagement.id, version, **changes)
     if "broker_id" in changes and changes["broker_id"] != engagement.broker_id:
         session.add(
             _event(engagement, actor, EventKind.broker_assigned, reason=str(changes["broker_id"]))
@@ -135,10 +136,10 @@ def transition_engagement(
     """Move the engagement by a trigger if its guards allow, with the event, in one commit."""
     check_version(engagement.version, version)
     snapshot = engagement_snapshot(session, engagement)
-    destination = _decide(lambda: apply(snapshot, trigger, reason))
+    destination = decide(lambda: apply(snapshot, trigger, reason))
     held = held_phase_after(snapshot, trigger)
     source = engagement.phase  # read before the update refreshes the object
-    _bump(session, Engagement, engagement.id, version, phase=destination, held_phase=held)
+    bump_version(session, Engagement, engagement.id, version, phase=destination, held_phase=held)
     session.add(
         _event(
             engagement,
@@ -155,7 +156,7 @@ def transition_engagement(
     return engagement
 
 
-def _decide(decide):
+def decide(decide):
     try:
         return decide()
     except ReasonRequired as error:
@@ -184,7 +185,7 @@ def add_candidate(
     if session.exec(taken).first() is not None:
         raise Conflict(f"{supplier.name} is already a candidate", field="supplier_id")
     participation = Participation(engagement_id=engagement.id, **data.model_dump())
-    _bump(session, Engagement, engagement.id, version)
+    bump_version(session, Engagement, engagement.id, version)
     session.add(participation)
     session.flush()
     session.add(
@@ -214,9 +215,9 @@ def transition_participation(
     """Move one supplier's participation by a trigger, with the event, in one commit."""
     check_version(participation.version, version)
     snapshot = participation_snapshot(session, engagement, participation)
-    destination = _decide(lambda: apply_to_participation(snapshot, trigger, reason))
+    destination = decide(lambda: apply_to_participation(snapshot, trigger, reason))
     source = participation.state  # read before the update refreshes the object
-    _bump(session, Participation, participation.id, version, state=destination)
+    bump_version(session, Participation, participation.id, version, state=destination)
     session.add(
         _event(
             engagement,

@@ -17,7 +17,15 @@ from service.accounts.models import Role
 from service.app import app
 from service.engagements.models import Participation
 from service.programmes.models import OrganizationKind
-from tests.factories import Tenant, make_engagement, make_superuser, make_supplier, make_tenant
+from service.settings import get_settings
+from tests.factories import (
+    Tenant,
+    make_engagement,
+    make_reviewed_audit,
+    make_superuser,
+    make_supplier,
+    make_tenant,
+)
 
 SUPERUSER = "superuser"
 ROLES: list[Role | str] = [*Role, SUPERUSER]
@@ -49,6 +57,7 @@ class Endpoint:
     body: Callable[[str, World], dict[str, Any]] | None = None
     has_foreign_object: bool = True
     if_match: bool = False
+    params: dict[str, str] | None = None
 
 
 def supplier_org(tenant: Tenant) -> dict[str, Any]:
@@ -97,9 +106,32 @@ def with_reason(tag: str, _world: World) -> dict[str, Any]:
     return {"reason": f"reason given by {tag}"}
 
 
+def audit(tenant: Tenant) -> dict[str, Any]:
+    assert tenant.audit is not None
+    return {"audit_id": tenant.audit.id}
+
+
+def evidence(tenant: Tenant) -> dict[str, Any]:
+    assert tenant.evidence is not None
+    return {**audit(tenant), "evidence_id": tenant.evidence.id}
+
+
+def new_audit(_tag: str, world: World) -> dict[str, Any]:
+    assert world.own.participation is not None
+    return {
+        "participation_id": str(world.own.participation.id),
+        "template_id": "supplier-evaluation",
+        "template_version": 1,
+        "purpose": "evaluation",
+    }
+
+
 UNIT_AND_FIRMS = {"admin": 200, "broker": 200, "buyer": 200, "supplier": 200}
 ENGAGEMENTS = "/api/v1/engagements/{engagement_id}"
 PARTICIPATION = ENGAGEMENTS + "/participations/{participation_id}"
+AUDIT = "/api/v1/audits/{audit_id}"
+# Allowed to act, but a reviewed audit is locked: the rule answers 409.
+LOCKED = statuses(404, admin=409, broker=409, buyer=403, supplier=403)
 
 
 ENDPOINTS = [
@@ -254,6 +286,54 @@ ENDPOINTS = [
         body=lambda tag, _w: {"decision": "selected", "reason": f"chosen by {tag}"},
         if_match=True,
     ),
+    Endpoint("GET", "/api/v1/audit-templates", nothing, statuses(200), has_foreign_object=False),
+    Endpoint(
+        "GET",
+        "/api/v1/audit-templates/{template_id}/versions/{version}",
+        lambda _t: {"template_id": "supplier-evaluation", "version": 1},
+        statuses(200),
+        has_foreign_object=False,
+    ),
+    Endpoint(
+        "POST",
+        ENGAGEMENTS + "/audits",
+        engagement,
+        statuses(404, admin=201, broker=201, buyer=403, supplier=403),
+        body=new_audit,
+    ),
+    Endpoint("GET", ENGAGEMENTS + "/audits", engagement, statuses(404, **UNIT_AND_FIRMS)),
+    Endpoint(
+        "GET",
+        ENGAGEMENTS + "/comparison",
+        engagement,
+        statuses(404, admin=200, broker=200, buyer=200),
+    ),
+    Endpoint("GET", AUDIT, audit, statuses(404, **UNIT_AND_FIRMS)),
+    Endpoint(
+        "PUT",
+        AUDIT + "/answers",
+        audit,
+        LOCKED,
+        if_match=True,
+        body=lambda _t, _w: {"answers": [{"question_id": "mgmt-01", "value": 2}]},
+    ),
+    Endpoint("GET", AUDIT + "/transitions", audit, statuses(404, **UNIT_AND_FIRMS)),
+    Endpoint(
+        "POST",
+        AUDIT + "/transitions/{trigger}",
+        lambda t: {**audit(t), "trigger": "reopen"},
+        statuses(404, admin=200, broker=403, buyer=403, supplier=403),
+        body=with_reason,
+        if_match=True,
+    ),
+    Endpoint(
+        "POST",
+        AUDIT + "/evidence",
+        audit,
+        LOCKED,
+        params={"question_id": "mgmt-01", "filename": "records.pdf"},
+    ),
+    Endpoint("GET", AUDIT + "/evidence/{evidence_id}", evidence, statuses(404, **UNIT_AND_FIRMS)),
 ]
 # Routes outside the API (probes) and the login form, which needs no caller.
 UNAUTHENTICATED = {("GET", "/healthz"), ("GET", "/readyz"), ("POST", "/api/v1/auth/login")}
@@ -268,6 +348,9 @@ def world(session: Session) -> World:
         tenant.participation = session.exec(
             select(Participation).where(Participation.engagement_id == tenant.engagement.id)
         ).one()
+        tenant.audit, tenant.evidence = make_reviewed_audit(
+            session, tenant, get_settings().upload_dir
+        )
     spare = make_supplier(session, own, "Spare supplier")
     return World(own, foreign, token, spare.id)
 
@@ -278,7 +361,7 @@ def _call(client: TestClient, world: World, endpoint: Endpoint, tenant: Tenant, 
     headers = world.headers(role)
     if endpoint.if_match:
         headers["If-Match"] = '"1"'
-    return client.request(endpoint.method, path, json=body, headers=headers)
+    return client.request(endpoint.method, path, json=body, headers=headers, params=endpoint.params)
 
 
 def test_the_matrix_names_every_route_of_the_application() -> None:

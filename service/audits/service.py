@@ -1,0 +1,304 @@
+"""Audit use cases: create, answer, add evidence, submit, review, reopen; each with its event."""
+
+from decimal import Decimal
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from service.accounts.models import Role, User
+from service.audits.models import Answer, AnswerIn, Audit, AuditCreate, Evidence
+from service.audits.scoring import AnswerValue, AuditScore, score_audit
+from service.audits.templates import Question, Template, template_registry
+from service.engagements.models import Engagement, Event, EventKind, Participation
+from service.engagements.service import bump_version, check_version, decide
+from service.errors import Conflict, Forbidden, NotFound, Unprocessable
+from service.kpis import kpi_catalogue
+from service.programmes.models import Organization
+from service.types import utcnow
+from workflows import AuditSnapshot, AuditState, ParticipationState, Phase, apply_to_audit
+from workflows.states import ACTIVE_PHASES
+
+
+def template_for(template_id: str, version: int, field: str = "template_id") -> Template:
+    """A shipped template version, or 404 naming the field."""
+    template = template_registry().get((template_id, version))
+    if template is None:
+        raise NotFound(f"no template {template_id} version {version}", field=field)
+    return template
+
+
+def create_audit(
+    *, session: Session, actor: User, engagement: Engagement, data: AuditCreate
+) -> Audit:
+    """A draft audit of a candidate or of the buyer, from a template that applies to that firm."""
+    template = template_for(data.template_id, data.template_version)
+    if data.participation_id is None:
+        firm_kind, organization_id = "buyer", engagement.buyer_id
+    else:
+        participation = session.get(Participation, data.participation_id)
+        if participation is None or participation.engagement_id != engagement.id:
+            raise NotFound("no such participation in this engagement", field="participation_id")
+        if participation.state == ParticipationState.dropped:
+            raise Conflict("the participation was dropped", field="participation_id")
+        firm_kind, organization_id = "supplier", participation.supplier_id
+    if firm_kind not in template.applies_to:
+        raise Conflict(
+            f"template {template.id} does not apply to a {firm_kind}", field="template_id"
+        )
+    if engagement.phase not in ACTIVE_PHASES:
+        raise Conflict(
+            f"the engagement is {engagement.phase.value}",
+            blocked_by=[f"the engagement is {engagement.phase.value}"],
+        )
+    audit = Audit(
+        programme_id=engagement.programme_id,
+        engagement_id=engagement.id,
+        participation_id=data.participation_id,
+        organization_id=organization_id,
+        template_id=template.id,
+        template_version=template.version,
+        purpose=data.purpose,
+        created_by=actor.id,
+    )
+    session.add(audit)
+    session.flush()
+    session.add(
+        _event(audit, actor, "audit_created", to_state=audit.state.value, reason=data.purpose.value)
+    )
+    session.commit()
+    return audit
+
+
+def _event(audit: Audit, actor: User, trigger: str, **fields: Any) -> Event:
+    return Event(
+        programme_id=audit.programme_id,
+        engagement_id=audit.engagement_id,
+        participation_id=audit.participation_id,
+        actor_id=actor.id,
+        kind=EventKind.audit,
+        trigger=trigger,
+        audit_id=audit.id,
+        **fields,
+    )
+
+
+def _check_value(template: Template, question: Question, answer: AnswerIn) -> Any:
+    """The value to store, or 422 naming the question and what the type needs."""
+    value, where = answer.value, f"answers.{question.id}"
+    if answer.not_applicable:
+        if not (answer.comment and answer.comment.strip()):
+            raise Unprocessable(
+                f"{question.id}: not applicable needs a reason in comment", field=where
+            )
+        if value is not None:
+            raise Unprocessable(f"{question.id}: not applicable takes no value", field=where)
+        return None
+    if value is None:
+        raise Unprocessable(f"{question.id}: a value is required (or not_applicable)", field=where)
+    if question.type == "scale":
+        levels = sorted(template.scale.levels)
+        if isinstance(value, bool) or not isinstance(value, int) or value not in levels:
+            raise Unprocessable(
+                f"{question.id}: a scale level from {levels[0]} to {levels[-1]}", field=where
+            )
+        return value
+    if question.type == "yes_no":
+        if not isinstance(value, bool):
+            raise Unprocessable(f"{question.id}: true or false", field=where)
+        return value
+    if question.type == "number":
+        return _check_number(question, value, where)
+    if question.type == "choice":
+        options = [option.id for option in question.options or []]
+        if value not in options:
+            raise Unprocessable(f"{question.id}: one of {', '.join(options)}", field=where)
+        return value
+    if not isinstance(value, str):
+        raise Unprocessable(f"{question.id}: text", field=where)
+    return value
+
+
+def _check_number(question: Question, value: Any, where: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise Unprocessable(f"{question.id}: a number in {question.unit}", field=where)
+    number = Decimal(value)
+    if not number.is_finite():
+        raise Unprocessable(f"{question.id}: a finite number", field=where)
+    kpi = kpi_catalogue().get(question.kpi or "")
+    problem = kpi.bound_error(number) if kpi else None
+    if problem is not None:
+        raise Unprocessable(f"{question.id}: {problem}", field=where)
+    return str(number)
+
+
+def save_answers(
+    *, session: Session, actor: User, audit: Audit, answers: list[AnswerIn], version: int
+) -> Audit:
+    """Validate every answer by its question's type, then replace them together."""
+    check_version(audit.version, version)
+    if audit.state != AuditState.draft:
+        raise Conflict(
+            f"the audit is {audit.state.value}; reopen it to change answers",
+            blocked_by=[f"the audit is {audit.state.value}"],
+        )
+    template = template_for(audit.template_id, audit.template_version)
+    checked: dict[str, tuple[AnswerIn, Any]] = {}
+    for item in answers:
+        question = template.question(item.question_id)
+        if question is None:
+            raise Unprocessable(
+                f"no question {item.question_id} in {template.id}",
+                field=f"answers.{item.question_id}",
+            )
+        checked[item.question_id] = (item, _check_value(template, question, item))
+    existing = {
+        row.question_id: row
+        for row in session.exec(select(Answer).where(Answer.audit_id == audit.id))
+    }
+    now = utcnow()
+    for question_id, (item, value) in checked.items():
+        row = existing.get(question_id) or Answer(
+            audit_id=audit.id, question_id=question_id, answered_by=actor.id
+        )
+        row.value, row.not_applicable, row.comment = value, item.not_applicable, item.comment
+        row.answered_by, row.answered_at = actor.id, now
+        session.add(row)
+    bump_version(session, Audit, audit.id, version)
+    session.commit()
+    session.refresh(audit)
+    return audit
+
+
+def answers_of(session: Session, audit: Audit) -> list[Answer]:
+    statement = select(Answer).where(Answer.audit_id == audit.id).order_by(col(Answer.question_id))
+    return list(session.exec(statement).all())
+
+
+def evidence_of(session: Session, audit: Audit) -> list[Evidence]:
+    statement = (
+        select(Evidence).where(Evidence.audit_id == audit.id).order_by(col(Evidence.created_at))
+    )
+    return list(session.exec(statement).all())
+
+
+def score_of(template: Template, answers: list[Answer]) -> AuditScore:
+    values = {row.question_id: AnswerValue(row.value, row.not_applicable) for row in answers}
+    return score_audit(template, values)
+
+
+def _snapshot(session: Session, audit: Audit, engagement: Engagement) -> AuditSnapshot:
+    template = template_for(audit.template_id, audit.template_version)
+    answers = {row.question_id: row for row in answers_of(session, audit)}
+    with_evidence = {row.question_id for row in evidence_of(session, audit)}
+    missing = tuple(
+        q.id for _s, q in template.questions() if q.type != "text" and q.id not in answers
+    )
+    lacking = tuple(
+        q.id
+        for _s, q in template.questions()
+        if q.evidence == "required"
+        and q.id not in with_evidence
+        and not (q.id in answers and answers[q.id].not_applicable)
+    )
+    firm = session.get(Organization, audit.organization_id)
+    return AuditSnapshot(
+        firm=firm.name if firm else "the firm",
+        state=audit.state,
+        missing_answers=missing,
+        missing_evidence=lacking,
+        engagement_active=engagement.phase in ACTIVE_PHASES,
+    )
+
+
+def transition_audit(
+    *,
+    session: Session,
+    actor: User,
+    engagement: Engagement,
+    audit: Audit,
+    trigger: str,
+    reason: str | None,
+    version: int,
+) -> Audit:
+    """Submit, review or reopen; reviewing an evaluation audit makes the candidate evaluated."""
+    check_version(audit.version, version)
+    if trigger == "reopen" and actor.role != Role.admin:
+        raise Forbidden("only an administrator may reopen an audit")
+    snapshot = _snapshot(session, audit, engagement)
+    destination = decide(lambda: apply_to_audit(snapshot, trigger, reason))
+    source = audit.state
+    reviewed_at = utcnow() if destination == AuditState.reviewed else None
+    bump_version(session, Audit, audit.id, version, state=destination, reviewed_at=reviewed_at)
+    session.add(
+        _event(
+            audit,
+            actor,
+            trigger,
+            from_state=source.value,
+            to_state=destination.value,
+            reason=reason,
+        )
+    )
+    if destination == AuditState.reviewed and audit.purpose == "evaluation":
+        _mark_evaluated(session, actor, engagement, audit)
+    session.commit()
+    session.refresh(audit)
+    return audit
+
+
+def _mark_evaluated(session: Session, actor: User, engagement: Engagement, audit: Audit) -> None:
+    participation = (
+        session.get(Participation, audit.participation_id) if audit.participation_id else None
+    )
+    if participation is None or participation.state != ParticipationState.candidate:
+        return
+    if engagement.phase != Phase.supplier_evaluation:
+        return
+    bump_version(
+        session,
+        Participation,
+        participation.id,
+        participation.version,
+        state=ParticipationState.evaluated,
+    )
+    session.add(
+        Event(
+            programme_id=engagement.programme_id,
+            engagement_id=engagement.id,
+            participation_id=participation.id,
+            actor_id=actor.id,
+            kind=EventKind.transition,
+            trigger="evaluate",
+            from_state="candidate",
+            to_state="evaluated",
+            reason="its evaluation audit was reviewed",
+            audit_id=audit.id,
+        )
+    )
+
+
+def add_evidence(
+    *, session: Session, actor: User, audit: Audit, question_id: str, filename: str, stored: Any
+) -> Evidence:
+    """Record a stored file against a question, with its event, if the audit is still a draft."""
+    session.refresh(audit)
+    if audit.state != AuditState.draft:
+        raise Conflict(f"the audit is {audit.state.value}; evidence is added to drafts")
+    evidence = Evidence(
+        audit_id=audit.id,
+        question_id=question_id,
+        filename=filename,
+        media_type=stored.media_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        storage_key=stored.storage_key,
+        uploaded_by=actor.id,
+    )
+    session.add(evidence)
+    session.add(
+        _event(
+            audit, actor, "add_evidence", reason=f"{question_id}: {filename} ({stored.sha256[:12]})"
+        )
+    )
+    session.commit()
+    return evidence

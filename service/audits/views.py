@@ -1,0 +1,83 @@
+"""Public shapes of audits: answers, evidence and scores with section titles."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from service.audits import service
+from service.audits.models import (
+    Answer,
+    AnswerPublic,
+    Audit,
+    AuditPublic,
+    EvidencePublic,
+    ScorePublic,
+    SectionScorePublic,
+)
+from service.audits.scoring import AuditScore
+from service.audits.templates import Template
+from service.engagements.views import organization_names
+
+
+def score_public(template: Template, score: AuditScore, language: str = "en") -> ScorePublic:
+    titles = {section.id: getattr(section.title, language) for section in template.sections}
+    return ScorePublic(
+        total=score.total,
+        band=score.band,
+        sections=[
+            SectionScorePublic(
+                section_id=s.section_id,
+                title=titles[s.section_id],
+                score=s.score,
+                answered=s.answered,
+                scored_questions=s.scored_questions,
+            )
+            for s in score.sections
+        ],
+        critical_gaps=list(score.critical_gaps),
+    )
+
+
+def audit_public(session: Session, audit: Audit) -> AuditPublic:
+    template = service.template_for(audit.template_id, audit.template_version)
+    answers = service.answers_of(session, audit)
+    names = organization_names(session, [audit.organization_id])
+    return AuditPublic.model_validate(
+        {
+            **audit.model_dump(),
+            "organization_name": names.get(audit.organization_id, ""),
+            "score": score_public(template, service.score_of(template, answers)),
+            "answers": [AnswerPublic.model_validate(row, from_attributes=True) for row in answers],
+            "evidence": [
+                EvidencePublic.model_validate(row, from_attributes=True)
+                for row in service.evidence_of(session, audit)
+            ],
+        }
+    )
+
+
+def audit_summaries(session: Session, audits: Sequence[Audit]) -> list[AuditPublic]:
+    """Many audits with their scores, answers loaded in one query (no evidence list)."""
+    by_audit: dict[object, list[Answer]] = defaultdict(list)
+    if audits:
+        statement = select(Answer).where(col(Answer.audit_id).in_([a.id for a in audits]))
+        for row in session.exec(statement).all():
+            by_audit[row.audit_id].append(row)
+    names = organization_names(session, (audit.organization_id for audit in audits))
+    items = []
+    for audit in audits:
+        template = service.template_for(audit.template_id, audit.template_version)
+        score = service.score_of(template, by_audit[audit.id])
+        items.append(
+            AuditPublic.model_validate(
+                {
+                    **audit.model_dump(),
+                    "organization_name": names.get(audit.organization_id, ""),
+                    "score": score_public(template, score),
+                    "answers": [],
+                    "evidence": [],
+                }
+            )
+        )
+    return items
