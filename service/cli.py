@@ -2,6 +2,7 @@
 
 import getpass
 import logging
+from pathlib import Path
 
 import typer
 import uvicorn
@@ -13,6 +14,8 @@ db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+templates_app = typer.Typer(help="Audit templates.", no_args_is_help=True)
+app.add_typer(templates_app, name="templates")
 
 
 @app.command()
@@ -78,6 +81,33 @@ def users_create(
     except ValueError as error:
         raise typer.BadParameter(str(error)) from error
     typer.echo(f"superuser {user.email} created ({user.id})")
+
+
+@templates_app.command("check")
+def templates_check(
+    paths: list[Path] = typer.Argument(None, help="Template files or folders (default: shipped)."),
+) -> None:
+    """Validate audit template files; print file:line: message for every problem."""
+    from service.audits.templates import load_template
+    from service.datafiles import DataFileInvalid
+    from service.kpis import TEMPLATES_DIR, kpi_catalogue
+
+    files = []
+    for path in paths or [TEMPLATES_DIR]:
+        files += sorted(path.glob("*-v*.yaml")) if path.is_dir() else [path]
+    failed = False
+    for file in files:
+        try:
+            template = load_template(file, kpi_catalogue())
+        except DataFileInvalid as error:
+            failed = True
+            for problem in error.errors:
+                typer.echo(str(problem), err=True)
+            continue
+        questions = sum(1 for _ in template.questions())
+        typer.echo(f"ok  {file.name}: {template.id} v{template.version}, {questions} questions")
+    if failed or not files:
+        raise typer.Exit(1)
 
 
 @app.command()

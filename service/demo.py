@@ -6,6 +6,7 @@ from sqlmodel import Session, select
 
 from service.accounts.models import Role, User
 from service.database import write_session
+from service.demo_audits import evaluate_candidates, organization_names, select_all
 from service.engagements.models import Engagement, Event, EventKind, Participation
 from service.programmes.models import Organization, OrganizationKind, Programme
 from service.security import hash_password
@@ -187,6 +188,11 @@ def _engagements(
                 )
             )
         engagement.version = 1 + len(buyer.suppliers)  # each candidate added was a change
+        session.flush()
+        broker = brokers[number % 2]
+        evaluate_candidates(session, engagement, broker, organization_names(organizations))
+        if buyer.name == "Destilería Ron Caribe":  # ready to convene round tables
+            select_all(session, engagement, users["buyer@demo.supplierdev.org"])
 
 
 def _demo_event(engagement: Engagement, actor: User, kind: EventKind, **fields: object) -> Event:

@@ -1,14 +1,18 @@
 """The supplierdev command: users, demo and migrations."""
 
+from pathlib import Path
+
 from sqlalchemy import Engine
 from sqlmodel import Session, func, select
 from typer.testing import CliRunner
 
 from service.accounts.models import User
+from service.audits.models import Audit
 from service.cli import app
 from service.demo import DEMO_LOGINS
 from service.engagements.models import Engagement, Participation
 from service.programmes.models import Organization, OrganizationKind
+from tests.service.test_audit_templates import VALID
 
 runner = CliRunner()
 
@@ -46,6 +50,24 @@ def test_demo_loads_once_and_prints_one_login_per_role(engine: Engine, session: 
     assert session.exec(buyers).one() == 4
     assert session.exec(select(func.count()).select_from(Engagement)).one() == 4
     assert session.exec(select(func.count()).select_from(Participation)).one() == 9
+    reviewed = select(func.count()).where(Audit.state == "reviewed", Audit.purpose == "evaluation")
+    assert session.exec(reviewed).one() == 9
+    states = session.exec(select(Participation.state)).all()
+    assert sorted(states) == ["evaluated"] * 7 + ["selected"] * 2
+
+
+def test_templates_check_passes_on_the_shipped_files() -> None:
+    result = runner.invoke(app, ["templates", "check"])
+    assert result.exit_code == 0, result.output
+    assert "ok  supplier-evaluation-v1.yaml: supplier-evaluation v1," in result.output
+
+
+def test_templates_check_reports_file_line_and_message(tmp_path: Path) -> None:
+    broken = tmp_path / "mini-v1.yaml"
+    broken.write_text(VALID.replace("    weight: 3\n", "    weight: 0\n"), encoding="utf-8")
+    result = runner.invoke(app, ["templates", "check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "mini-v1.yaml:16: sections[0].weight: Input should be greater than 0" in result.output
 
 
 def test_demo_logins_work(engine: Engine, client) -> None:  # type: ignore[no-untyped-def]
