@@ -11,7 +11,7 @@ from pydantic import StrictBool, StrictInt, StringConstraints
 from sqlmodel import Field, SQLModel
 
 from service.engagements.models import Reason
-from service.types import InputModel, Text, UTCDateTime, enum_type, utcnow
+from service.types import InputModel, Text, UTCDateTime, WholeNumber, enum_type, utcnow
 from workflows import AuditState
 
 
@@ -80,7 +80,7 @@ class AuditCreate(InputModel):
 
     participation_id: uuid.UUID | None = None
     template_id: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
-    template_version: StrictInt = Field(ge=1, le=1000)
+    template_version: WholeNumber = Field(ge=1, le=1000)
     purpose: AuditPurpose
 
 
