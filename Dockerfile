@@ -17,6 +17,7 @@ RUN pip install --no-cache-dir . && mkdir -p /app/var && chown supplierdev:suppl
 
 USER supplierdev
 ENV SUPPLIERDEV_HOST=0.0.0.0 \
+    SUPPLIERDEV_TEMPLATES_DIR=/app/audit_templates \
     SUPPLIERDEV_PORT=8000 \
     PYTHONUNBUFFERED=1
 EXPOSE 8000

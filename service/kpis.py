@@ -8,8 +8,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from service.datafiles import DataFileError, DataFileInvalid, line_of, read_yaml, validate
+from service.settings import get_settings
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "audit_templates"
+TEMPLATES_DIR = get_settings().templates_dir
 CATALOGUE_FILE = TEMPLATES_DIR / "kpi_catalogue.yaml"
 
 NonBlank = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]

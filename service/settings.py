@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     upload_dir: Path = VAR_DIR / "uploads"
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     default_language: str = Field(default="en", pattern="^(en|es|fr)$")
+    # Audit templates and the KPI catalogue; the repository's folder unless set (Docker sets it).
+    templates_dir: Path = Path(__file__).resolve().parents[1] / "audit_templates"
     login_max_failures: int = Field(default=10, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
     idempotency_hours: int = Field(default=24, ge=1)

@@ -28,7 +28,7 @@ class Lookup:
 
 def user_for_token(raw_token: str) -> uuid.UUID | None:
     """The user a bearer token belongs to, or None (the route itself will answer 401)."""
-    with write_session() as session:
+    with read_session() as session:
         try:
             user, _token = resolve_token(session, raw_token)
         except NotAuthenticated:
