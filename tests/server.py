@@ -24,7 +24,12 @@ def running_server(
 ) -> Iterator[str]:
     """Start uvicorn with the app on the test database; yield its base URL."""
     port = free_port()
-    env = {**os.environ, "SUPPLIERDEV_DATABASE_URL": database_url}
+    # A small pool per worker: several test servers may share one PostgreSQL (100 clients).
+    env = {
+        **os.environ,
+        "SUPPLIERDEV_DATABASE_URL": database_url,
+        "SUPPLIERDEV_MAX_CONCURRENT_REQUESTS": "8",
+    }
     process = subprocess.Popen(
         [
             sys.executable,

@@ -49,7 +49,8 @@ def race(base: str, path: str, headers: dict[str, str], body: dict[str, str]) ->
             calls = [client.post(path, json=body, headers=headers) for _ in range(REQUESTS)]
             return [response.status_code for response in await asyncio.gather(*calls)]
 
-    return Counter(asyncio.run(fire()))
+    # A hang is a failure too: never wait longer than this for the whole race.
+    return Counter(asyncio.run(asyncio.wait_for(fire(), timeout=120)))
 
 
 def measure(session: Session, engagement_id: uuid.UUID, run) -> RaceOutcome:  # type: ignore[no-untyped-def]

@@ -90,7 +90,7 @@ def test_twenty_concurrent_posts_with_one_key_across_workers_create_one_object(
             return await asyncio.gather(*calls)
 
     with running_server(database_url, workers=4) as base:
-        responses = asyncio.run(fire(base))
+        responses = asyncio.run(asyncio.wait_for(fire(base), timeout=120))
     assert [response.status_code for response in responses] == [201] * 20
     assert len({response.json()["id"] for response in responses}) == 1
     assert organizations_named(session, BODY["name"]) == 1
