@@ -1,5 +1,6 @@
 """RFC 9457 problem details: errors carry their own status and one handler renders them."""
 
+import logging
 import re
 from http import HTTPStatus
 from typing import Any
@@ -8,7 +9,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+logger = logging.getLogger("supplierdev.errors")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 BODY_PARSE_ERROR = "There was an error parsing the body"
@@ -155,6 +159,20 @@ def install_error_handlers(app: FastAPI) -> None:
         errors = _validation_errors(exc)
         names = ", ".join(sorted({error["field"] for error in errors}))
         body = Unprocessable(f"invalid request: {names}", errors=errors).problem(request.url.path)
+        return problem_response(body)
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
+        # A uniqueness race lost to a concurrent request: the same answer as the checked path.
+        detail = "this conflicts with a record that was created at the same time; read it again"
+        return problem_response(Conflict(detail).problem(request.url.path))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        body = ProblemError("an unexpected error occurred; it has been logged").problem(
+            request.url.path
+        )
         return problem_response(body)
 
     @app.exception_handler(StarletteHTTPException)

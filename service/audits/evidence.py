@@ -91,15 +91,20 @@ async def upload_evidence(
             f"accepted: PDF, JPEG, PNG, XLSX, DOCX, CSV; this is {error.detail}"
         ) from error
     name = safe_download_name(filename, stored.media_type)
-    return await run_in_threadpool(
-        service.add_evidence,
-        session=caller.session,
-        actor=caller.user,
-        audit=audit,
-        question_id=question_id,
-        filename=name,
-        stored=stored,
-    )
+    try:
+        return await run_in_threadpool(
+            service.add_evidence,
+            session=caller.session,
+            actor=caller.user,
+            audit=audit,
+            question_id=question_id,
+            filename=name,
+            stored=stored,
+        )
+    except BaseException:
+        # Refused or failed: keep no file that no row points to.
+        open_stored(settings.upload_dir, stored.storage_key).unlink(missing_ok=True)
+        raise
 
 
 def _visible_evidence(audit_id: uuid.UUID, evidence_id: uuid.UUID, caller: CallerDep) -> Evidence:

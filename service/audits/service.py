@@ -281,9 +281,12 @@ def add_evidence(
     *, session: Session, actor: User, audit: Audit, question_id: str, filename: str, stored: Any
 ) -> Evidence:
     """Record a stored file against a question, with its event, if the audit is still a draft."""
+    # Lock the engagement as every write does, so no submit or review slips in between.
+    session.exec(select(Engagement).where(Engagement.id == audit.engagement_id).with_for_update())
     session.refresh(audit)
     if audit.state != AuditState.draft:
         raise Conflict(f"the audit is {audit.state.value}; evidence is added to drafts")
+    bump_version(session, Audit, audit.id, audit.version)  # evidence changes the audit's ETag
     evidence = Evidence(
         audit_id=audit.id,
         question_id=question_id,

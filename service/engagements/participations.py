@@ -1,15 +1,18 @@
 """Routes for an engagement's candidates: add, select, transitions; and its event history."""
 
+from typing import Any
+
 from fastapi import APIRouter, Response, status
 from sqlalchemy import or_
 from sqlmodel import col, select
 
-from service.accounts.models import Role
+from service.accounts.models import Role, User
 from service.deps import CallerDep
 from service.engagements import access, service, views
 from service.engagements.facts import participation_snapshot
 from service.engagements.models import (
     CandidateCreate,
+    Engagement,
     Event,
     EventPublic,
     Participation,
@@ -30,7 +33,7 @@ from service.engagements.router import (
 )
 from service.errors import Forbidden, problems
 from service.pagination import CursorQuery, LimitQuery, Page, paginate
-from workflows import available_for_participation
+from workflows import AuditState, available_for_participation
 
 router = APIRouter(tags=["engagements"])
 BASE = "/engagements/{engagement_id}/participations"
@@ -147,6 +150,11 @@ def list_events(
 ) -> Page[EventPublic]:
     """The history of every state change and decision: actor, time, from, to, trigger, reason."""
     statement = select(Event).where(Event.engagement_id == engagement.id)
+    if caller.user.role not in access.READS_ALL:
+        statement = statement.where(
+            col(Event.audit_id).is_(None)
+            | col(Event.audit_id).in_(visible_reviewed_audits(caller.user, engagement))
+        )
     if caller.user.role == Role.supplier:
         own = select(col(Participation.id)).where(
             Participation.engagement_id == engagement.id,
@@ -157,3 +165,15 @@ def list_events(
         )
     rows = list(caller.session.exec(paginate(statement, Event, cursor, limit)).all())
     return views.event_page(caller.session, rows, limit)
+
+
+def visible_reviewed_audits(user: User, engagement: Engagement) -> Any:
+    """Ids of the engagement's audits a firm may see: reviewed ones (a supplier: its own)."""
+    from service.audits.models import Audit
+
+    statement = select(col(Audit.id)).where(
+        Audit.engagement_id == engagement.id, Audit.state == AuditState.reviewed
+    )
+    if user.role == Role.supplier:
+        statement = statement.where(Audit.organization_id == user.organization_id)
+    return statement

@@ -114,8 +114,9 @@ def update_engagement(
     changes = data.model_dump(exclude_unset=True)
     if "broker_id" in changes and engagement.programme_id:
         _broker(session, engagement.programme_id, changes["broker_id"])
+    previous_broker = engagement.broker_id  # read before the update refreshes the object
     bump_version(session, Engagement, engagement.id, version, **changes)
-    if "broker_id" in changes and changes["broker_id"] != engagement.broker_id:
+    if "broker_id" in changes and changes["broker_id"] != previous_broker:
         session.add(
             _event(engagement, actor, EventKind.broker_assigned, reason=str(changes["broker_id"]))
         )

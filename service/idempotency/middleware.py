@@ -30,11 +30,16 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-async def _read_body(receive: Receive) -> bytes:
-    chunks = []
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole body, or None as soon as it grows past the limit (nothing more is read)."""
+    chunks, size = [], 0
     while True:
         message = await receive()
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
         if not message.get("more_body"):
             return b"".join(chunks)
 
@@ -81,7 +86,18 @@ class IdempotencyMiddleware:
                 path,
             )
             return
-        body = await _read_body(receive)
+        # The body is held in memory to compare repeats, so it is capped like any upload.
+        limit = get_settings().upload_max_bytes
+        declared = _header(scope, b"content-length") or ""
+        body = (
+            None
+            if declared.isdigit() and int(declared) > limit
+            else await _read_body(receive, limit)
+        )
+        if body is None:
+            detail = f"the body is larger than {limit} bytes"
+            await _problem(send, 413, "Content Too Large", detail, path)
+            return
         user_id = await run_in_threadpool(store.user_for_token, authorization[7:].strip())
         if user_id is None:
             await self.app(scope, _replaying(body), send)

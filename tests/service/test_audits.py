@@ -168,9 +168,9 @@ def test_the_full_cycle_makes_the_candidate_evaluated(client: TestClient, sessio
     tenant, engagement, participation = setup(session)
     audit = create(client, tenant, engagement, participation)
     answer(client, tenant, audit, COMPLETE)
-    assert upload(client, tenant, audit["id"], PDF).status_code == 201
-    assert fire(client, tenant, audit["id"], "submit", 2).status_code == 200
-    reviewed = fire(client, tenant, audit["id"], "review", 3)
+    assert upload(client, tenant, audit["id"], PDF).status_code == 201  # evidence: version 3
+    assert fire(client, tenant, audit["id"], "submit", 3).status_code == 200
+    reviewed = fire(client, tenant, audit["id"], "review", 4)
     assert reviewed.status_code == 200
     assert reviewed.json()["state"] == "reviewed"
     session.rollback()  # end the test's read snapshot to see what the API committed
@@ -200,11 +200,11 @@ def test_reopen_is_for_admins_and_needs_a_reason(client: TestClient, session: Se
     audit = create(client, tenant, engagement, participation)
     answer(client, tenant, audit, COMPLETE)
     upload(client, tenant, audit["id"], PDF)
-    fire(client, tenant, audit["id"], "submit", 2)
-    assert fire(client, tenant, audit["id"], "reopen", 3).status_code == 403
-    assert fire(client, tenant, audit["id"], "reopen", 3, role=Role.admin).status_code == 422
+    fire(client, tenant, audit["id"], "submit", 3)
+    assert fire(client, tenant, audit["id"], "reopen", 4).status_code == 403
+    assert fire(client, tenant, audit["id"], "reopen", 4, role=Role.admin).status_code == 422
     reopened = fire(
-        client, tenant, audit["id"], "reopen", 3, role=Role.admin, reason="figures were wrong"
+        client, tenant, audit["id"], "reopen", 4, role=Role.admin, reason="figures were wrong"
     )
     assert reopened.json()["state"] == "draft"
 
@@ -214,8 +214,8 @@ def test_answers_are_locked_outside_draft(client: TestClient, session: Session) 
     audit = create(client, tenant, engagement, participation)
     answer(client, tenant, audit, COMPLETE)
     upload(client, tenant, audit["id"], PDF)
-    fire(client, tenant, audit["id"], "submit", 2)
-    assert answer(client, tenant, audit, COMPLETE, version=3).status_code == 409
+    fire(client, tenant, audit["id"], "submit", 3)
+    assert answer(client, tenant, audit, COMPLETE, version=4).status_code == 409
 
 
 def test_upload_at_the_cap_is_accepted_and_one_byte_over_is_413(
@@ -268,8 +268,8 @@ def test_firms_see_audits_only_once_reviewed(client: TestClient, session: Sessio
         assert client.get(url, headers=tenant.headers(role)).status_code == 404
     answer(client, tenant, audit, COMPLETE)
     upload(client, tenant, audit["id"], PDF)
-    fire(client, tenant, audit["id"], "submit", 2)
-    fire(client, tenant, audit["id"], "review", 3)
+    fire(client, tenant, audit["id"], "submit", 3)
+    fire(client, tenant, audit["id"], "review", 4)
     for role in (Role.buyer, Role.supplier):
         assert client.get(url, headers=tenant.headers(role)).status_code == 200
     for role in (Role.provider, Role.observer):
@@ -281,8 +281,8 @@ def test_comparison_ranks_reviewed_candidates(client: TestClient, session: Sessi
     audit = create(client, tenant, engagement, participation)
     answer(client, tenant, audit, COMPLETE)
     upload(client, tenant, audit["id"], PDF)
-    fire(client, tenant, audit["id"], "submit", 2)
-    fire(client, tenant, audit["id"], "review", 3)
+    fire(client, tenant, audit["id"], "submit", 3)
+    fire(client, tenant, audit["id"], "review", 4)
     response = client.get(
         f"/api/v1/engagements/{engagement.id}/comparison",
         params={"template_id": "mini", "template_version": 1},
@@ -307,3 +307,39 @@ def test_an_audit_of_another_programme_is_404(client: TestClient, session: Sessi
     )
     session.rollback()
     assert session.get(Audit, uuid.UUID(audit["id"])) is not None
+
+
+def test_firms_see_no_events_of_audits_before_review(client: TestClient, session: Session) -> None:
+    tenant, engagement, participation = setup(session)
+    audit = create(client, tenant, engagement, participation)
+    upload(client, tenant, audit["id"], PDF, name="confidential.pdf")
+    url = f"/api/v1/engagements/{engagement.id}/events"
+    for role in (Role.buyer, Role.supplier):
+        events = client.get(url, headers=tenant.headers(role)).json()["items"]
+        assert [e for e in events if e["audit_id"] is not None] == [], role
+    broker_view = client.get(url, headers=tenant.headers(Role.broker)).json()["items"]
+    assert [e["trigger"] for e in broker_view] == ["audit_created", "add_evidence"]
+
+
+def test_evidence_changes_the_audit_version(client: TestClient, session: Session) -> None:
+    tenant, engagement, participation = setup(session)
+    audit = create(client, tenant, engagement, participation)
+    upload(client, tenant, audit["id"], PDF)
+    read = client.get(f"/api/v1/audits/{audit['id']}", headers=tenant.headers(Role.broker))
+    assert read.headers["etag"] == '"2"'
+
+
+def test_an_idempotent_upload_over_the_cap_is_refused_before_buffering(
+    client: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tenant, engagement, participation = setup(session)
+    audit = create(client, tenant, engagement, participation)
+    monkeypatch.setattr(get_settings(), "upload_max_bytes", 100)
+    response = client.post(
+        f"/api/v1/audits/{audit['id']}/evidence",
+        params={"question_id": "qa-01", "filename": "big.pdf"},
+        content=PDF + b"%" * 200,
+        headers={**tenant.headers(Role.broker), "Idempotency-Key": "up-1"},
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"

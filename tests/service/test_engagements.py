@@ -391,3 +391,17 @@ def test_workflows_describe_both_machines(client: TestClient, session: Session) 
     response = client.get("/api/v1/workflows", headers=tenant.headers(Role.observer))
     assert sorted(response.json()) == ["engagement", "participation"]
     assert response.json()["engagement"]["mermaid"].startswith("stateDiagram-v2")
+
+
+def test_assigning_a_broker_is_an_event(client: TestClient, session: Session) -> None:
+    tenant = make_tenant(session, "Alpha")
+    engagement = make_engagement(session, tenant, with_broker=False)
+    broker_id = tenant.users[Role.broker].id
+    response = client.patch(
+        f"{API}/{engagement.id}",
+        json={"broker_id": str(broker_id)},
+        headers={**tenant.headers(Role.admin), "If-Match": '"1"'},
+    )
+    assert response.status_code == 200
+    [event] = events_of(session, engagement.id)
+    assert (event.kind, event.reason) == ("broker_assigned", str(broker_id))

@@ -82,3 +82,20 @@ def test_every_error_response_is_declared_as_problem_json() -> None:
                     assert list(response["content"]) == ["application/problem+json"], (path, method)
             if path.startswith("/api/v1") and path != "/api/v1/auth/login":
                 assert "401" in operation["responses"], (path, method)
+
+
+def test_an_unexpected_error_is_a_problem_500(
+    client: TestClient, session: Session, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import service.accounts.router as accounts_router
+
+    tenant = make_tenant(session, "Alpha")
+
+    def explode(**_kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(accounts_router.service, "list_personal_tokens", explode)
+    response = client.get("/api/v1/me/tokens", headers=tenant.headers(Role.admin))
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["detail"] == "an unexpected error occurred; it has been logged"
