@@ -18,6 +18,7 @@ from service.errors import install_error_handlers, problem_openapi
 from service.idempotency.middleware import IdempotencyMiddleware
 from service.programmes.router import router as programmes_router
 from service.request_log import RequestLogMiddleware
+from service.roundtables.router import router as roundtables_router
 from service.settings import get_settings
 
 API_PREFIX = "/api/v1"
@@ -41,6 +42,7 @@ def create_app() -> FastAPI:
     api.include_router(engagements_router)
     api.include_router(participations_router)
     api.include_router(audits_router)
+    api.include_router(roundtables_router)
     app.include_router(api)
     app.include_router(health.router)
     app.add_api_route("/", _home, include_in_schema=False)

@@ -5,6 +5,7 @@ from service.audits.models import Answer, Audit, Evidence
 from service.engagements.models import Engagement, Event, Participation
 from service.idempotency.models import IdempotencyRecord
 from service.programmes.models import Organization, Programme
+from service.roundtables.models import RoundTable, RoundTableInvitee
 
 __all__ = [
     "Answer",
@@ -18,5 +19,7 @@ __all__ = [
     "Organization",
     "Participation",
     "Programme",
+    "RoundTable",
+    "RoundTableInvitee",
     "User",
 ]

@@ -11,6 +11,7 @@ from service.accounts.models import ApiToken, Role, TokenKind, User
 from service.audits.models import Audit, AuditPurpose, Evidence
 from service.engagements.models import Engagement, Participation
 from service.programmes.models import Organization, OrganizationKind, Programme
+from service.roundtables.models import RoundTable, RoundTableInvitee
 from service.security import hash_password, new_token, token_digest
 from service.types import utcnow
 from workflows import AuditState
@@ -40,6 +41,7 @@ class Tenant:
     participation: "Participation | None" = None
     audit: "Audit | None" = None
     evidence: "Evidence | None" = None
+    round_table: "RoundTable | None" = None
 
     def headers(self, role: Role) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
@@ -172,3 +174,29 @@ def make_reviewed_audit(
     session.add(evidence)
     session.commit()
     return audit, evidence
+
+
+def make_round_table(session: Session, tenant: Tenant, days_ago: int = 1) -> RoundTable:
+    """A scheduled round table of the tenant's engagement, inviting its buyer and supplier."""
+    assert tenant.engagement is not None
+    round_table = RoundTable(
+        programme_id=tenant.programme.id,
+        engagement_id=tenant.engagement.id,
+        title="First round table",
+        starts_at=utcnow() - timedelta(days=days_ago),
+        timezone="America/Managua",
+        duration_minutes=120,
+        place="Cámara de Industria, sala 2",
+        agenda=["Welcome", "Quality requirements"],
+        created_by=tenant.users[Role.broker].id,
+    )
+    session.add(round_table)
+    session.flush()
+    for kind in (OrganizationKind.buyer, OrganizationKind.supplier):
+        session.add(
+            RoundTableInvitee(
+                round_table_id=round_table.id, organization_id=tenant.organizations[kind].id
+            )
+        )
+    session.commit()
+    return round_table

@@ -26,13 +26,17 @@ def supplier_names(session: Session, engagement: Engagement) -> list[tuple[Parti
 
 def engagement_snapshot(session: Session, engagement: Engagement) -> EngagementSnapshot:
     """Everything the engagement guards need, in one plain snapshot."""
+    from service.roundtables.service import attended_organizations, held_with_minutes
+
     buyer = session.get(Organization, engagement.buyer_id)
     evaluated = reviewed_evaluations(session, engagement.id)
+    attended = attended_organizations(session, engagement.id)
     participations = tuple(
         ParticipationFacts(
             name=name,
             state=participation.state,
             has_reviewed_evaluation_audit=participation.id in evaluated,
+            attended_round_table=participation.supplier_id in attended,
         )
         for participation, name in supplier_names(session, engagement)
     )
@@ -42,6 +46,8 @@ def engagement_snapshot(session: Session, engagement: Engagement) -> EngagementS
         buyer_name=buyer.name if buyer else "the buyer",
         has_broker=engagement.broker_id is not None,
         participations=participations,
+        round_table_held_with_minutes=held_with_minutes(session, engagement.id),
+        buyer_attended_round_table=engagement.buyer_id in attended,
     )
 
 

@@ -61,6 +61,7 @@ class EventKind(StrEnum):
     candidate_added = "candidate_added"
     broker_assigned = "broker_assigned"
     audit = "audit"
+    round_table = "round_table"
 
 
 class Event(SQLModel, table=True):

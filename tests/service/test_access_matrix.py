@@ -22,6 +22,7 @@ from tests.factories import (
     Tenant,
     make_engagement,
     make_reviewed_audit,
+    make_round_table,
     make_superuser,
     make_supplier,
     make_tenant,
@@ -126,10 +127,26 @@ def new_audit(_tag: str, world: World) -> dict[str, Any]:
     }
 
 
+def round_table(tenant: Tenant) -> dict[str, Any]:
+    assert tenant.round_table is not None
+    return {"round_table_id": tenant.round_table.id}
+
+
+def new_round_table(tag: str, _world: World) -> dict[str, Any]:
+    return {
+        "title": f"Round table {tag}",
+        "starts_at": "2027-01-20T15:00:00-06:00",
+        "timezone": "America/Managua",
+        "agenda": ["Requirements"],
+    }
+
+
 UNIT_AND_FIRMS = {"admin": 200, "broker": 200, "buyer": 200, "supplier": 200}
 ENGAGEMENTS = "/api/v1/engagements/{engagement_id}"
 PARTICIPATION = ENGAGEMENTS + "/participations/{participation_id}"
 AUDIT = "/api/v1/audits/{audit_id}"
+ROUND_TABLE = "/api/v1/round-tables/{round_table_id}"
+ACT = statuses(404, admin=200, broker=200, buyer=403, supplier=403)
 # Allowed to act, but a reviewed audit is locked: the rule answers 409.
 LOCKED = statuses(404, admin=409, broker=409, buyer=403, supplier=403)
 
@@ -334,6 +351,42 @@ ENDPOINTS = [
         params={"question_id": "mgmt-01", "filename": "records.pdf"},
     ),
     Endpoint("GET", AUDIT + "/evidence/{evidence_id}", evidence, statuses(404, **UNIT_AND_FIRMS)),
+    Endpoint(
+        "POST",
+        ENGAGEMENTS + "/round-tables",
+        engagement,
+        # Allowed to act, but the engagement is at enrolment: the phase rule answers 409.
+        statuses(404, admin=409, broker=409, buyer=403, supplier=403),
+        body=new_round_table,
+    ),
+    Endpoint("GET", ENGAGEMENTS + "/round-tables", engagement, statuses(404, **UNIT_AND_FIRMS)),
+    Endpoint("GET", ROUND_TABLE, round_table, statuses(404, **UNIT_AND_FIRMS)),
+    Endpoint("GET", ROUND_TABLE + "/calendar.ics", round_table, statuses(404, **UNIT_AND_FIRMS)),
+    Endpoint(
+        "POST",
+        ROUND_TABLE + "/reschedule",
+        round_table,
+        ACT,
+        if_match=True,
+        body=lambda tag, _w: {"starts_at": "2027-02-01T09:00:00Z", "reason": f"asked by {tag}"},
+    ),
+    Endpoint(
+        "POST",
+        ROUND_TABLE + "/hold",
+        round_table,
+        ACT,
+        if_match=True,
+        body=lambda tag, w: {
+            "minutes": f"Agreed next steps ({tag}).",
+            "attendance": [
+                {
+                    "organization_id": str(w.own.organizations[OrganizationKind.buyer].id),
+                    "attendees": ["Ana Pérez"],
+                }
+            ],
+        },
+    ),
+    Endpoint("POST", ROUND_TABLE + "/cancel", round_table, ACT, if_match=True, body=with_reason),
 ]
 # Routes outside the API (probes) and the login form, which needs no caller.
 UNAUTHENTICATED = {("GET", "/healthz"), ("GET", "/readyz"), ("POST", "/api/v1/auth/login")}
@@ -351,6 +404,7 @@ def world(session: Session) -> World:
         tenant.audit, tenant.evidence = make_reviewed_audit(
             session, tenant, get_settings().upload_dir
         )
+        tenant.round_table = make_round_table(session, tenant)
     spare = make_supplier(session, own, "Spare supplier")
     return World(own, foreign, token, spare.id)
 

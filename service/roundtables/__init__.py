@@ -1,0 +1,1 @@
+"""Round tables: structured meetings of the buyer and its selected suppliers."""

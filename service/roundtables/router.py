@@ -1,0 +1,213 @@
+"""Routes for round tables: schedule, list, read, reschedule, hold, cancel, calendar file."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, Response, status
+from sqlmodel import Session, col, select
+
+from service.accounts.models import Role, User
+from service.deps import CallerDep
+from service.engagements import access as engagement_access
+from service.engagements.models import Engagement
+from service.engagements.router import READ, WRITE, EngagementDep, VersionDep, etag
+from service.engagements.views import organization_names
+from service.errors import NotFound, problems
+from service.programmes.models import Organization
+from service.roundtables import service
+from service.roundtables.ics import calendar_file
+from service.roundtables.models import (
+    Cancellation,
+    HoldRecord,
+    InviteePublic,
+    Reschedule,
+    RoundTable,
+    RoundTableCreate,
+    RoundTableInvitee,
+    RoundTablePublic,
+)
+
+router = APIRouter(tags=["round tables"])
+
+
+def may_see(session: Session, user: User, engagement: Engagement, round_table: RoundTable) -> bool:
+    """Unit staff and the buyer see every one; a supplier those it was invited to."""
+    if user.role in engagement_access.READS_ALL or user.role == Role.buyer:
+        return True
+    if user.role != Role.supplier:
+        return False
+    statement = select(RoundTableInvitee.id).where(
+        RoundTableInvitee.round_table_id == round_table.id,
+        RoundTableInvitee.organization_id == user.organization_id,
+    )
+    return session.exec(statement).first() is not None
+
+
+def round_table_dep(
+    request: Request, round_table_id: uuid.UUID, caller: CallerDep
+) -> tuple[RoundTable, Engagement]:
+    """The round table and its engagement if the caller may see them, else 404."""
+    round_table = caller.session.get(RoundTable, round_table_id)
+    if round_table is None or round_table.programme_id != caller.user.programme_id:
+        raise NotFound("no such round table")
+    locking = request.method not in {"GET", "HEAD"}
+    try:
+        engagement = engagement_access.get_visible_engagement(
+            caller.session, caller.user, round_table.engagement_id, locking
+        )
+    except NotFound as error:
+        raise NotFound("no such round table") from error
+    if not may_see(caller.session, caller.user, engagement, round_table):
+        raise NotFound("no such round table")
+    if locking:
+        caller.session.refresh(round_table)  # read again under the engagement's lock
+    return round_table, engagement
+
+
+RoundTableDep = Annotated[tuple[RoundTable, Engagement], Depends(round_table_dep)]
+
+
+def public(session: Session, round_table: RoundTable) -> RoundTablePublic:
+    rows = service.invitees_of(session, round_table)
+    names = organization_names(session, (row.organization_id for row in rows))
+    kinds = (
+        dict(
+            session.exec(
+                select(Organization.id, Organization.kind).where(
+                    col(Organization.id).in_([r.organization_id for r in rows])
+                )
+            ).all()
+        )
+        if rows
+        else {}
+    )
+    invitees = [
+        InviteePublic(
+            organization_id=row.organization_id,
+            organization_name=names.get(row.organization_id, ""),
+            kind=str(kinds.get(row.organization_id, "")),
+            attended=row.attended,
+            attendees=row.attendees,
+        )
+        for row in rows
+    ]
+    return RoundTablePublic.build(round_table, invitees)
+
+
+@router.post(
+    "/engagements/{engagement_id}/round-tables",
+    response_model=RoundTablePublic,
+    status_code=status.HTTP_201_CREATED,
+    responses=problems(401, 403, 404, 409, 422),
+)
+def schedule_round_table(
+    data: RoundTableCreate, engagement: EngagementDep, caller: CallerDep, response: Response
+) -> RoundTablePublic:
+    """Schedule a round table; the buyer and every selected supplier are invited."""
+    engagement_access.require_action(caller.user, engagement)
+    round_table = service.schedule(
+        session=caller.session, actor=caller.user, engagement=engagement, data=data
+    )
+    etag(response, round_table.version)
+    return public(caller.session, round_table)
+
+
+@router.get(
+    "/engagements/{engagement_id}/round-tables",
+    response_model=list[RoundTablePublic],
+    responses=READ,
+)
+def list_round_tables(engagement: EngagementDep, caller: CallerDep) -> list[RoundTablePublic]:
+    """The engagement's round tables the caller may see, by start time."""
+    statement = (
+        select(RoundTable)
+        .where(RoundTable.engagement_id == engagement.id)
+        .order_by(col(RoundTable.starts_at))
+    )
+    rows = caller.session.exec(statement).all()
+    return [
+        public(caller.session, row)
+        for row in rows
+        if may_see(caller.session, caller.user, engagement, row)
+    ]
+
+
+@router.get("/round-tables/{round_table_id}", response_model=RoundTablePublic, responses=READ)
+def read_round_table(
+    found: RoundTableDep, caller: CallerDep, response: Response
+) -> RoundTablePublic:
+    """One round table with its invitees and attendance; its ETag is the version for If-Match."""
+    etag(response, found[0].version)
+    return public(caller.session, found[0])
+
+
+@router.get(
+    "/round-tables/{round_table_id}/calendar.ics",
+    responses={200: {"content": {"text/calendar": {}}}, **READ},
+)
+def round_table_calendar(found: RoundTableDep, caller: CallerDep) -> Response:
+    """The round table as an RFC 5545 calendar file for invitees."""
+    round_table, engagement = found
+    buyer = organization_names(caller.session, [engagement.buyer_id]).get(engagement.buyer_id, "")
+    return Response(
+        calendar_file(round_table, buyer),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="round-table-{round_table.id}.ics"'},
+    )
+
+
+@router.post(
+    "/round-tables/{round_table_id}/reschedule", response_model=RoundTablePublic, responses=WRITE
+)
+def reschedule_round_table(
+    data: Reschedule,
+    found: RoundTableDep,
+    version: VersionDep,
+    caller: CallerDep,
+    response: Response,
+) -> RoundTablePublic:
+    """Move a scheduled round table; the history keeps the old time and the reason."""
+    engagement_access.require_action(caller.user, found[1])
+    round_table = service.reschedule(
+        session=caller.session, actor=caller.user, round_table=found[0], data=data, version=version
+    )
+    etag(response, round_table.version)
+    return public(caller.session, round_table)
+
+
+@router.post(
+    "/round-tables/{round_table_id}/hold", response_model=RoundTablePublic, responses=WRITE
+)
+def hold_round_table(
+    data: HoldRecord,
+    found: RoundTableDep,
+    version: VersionDep,
+    caller: CallerDep,
+    response: Response,
+) -> RoundTablePublic:
+    """Mark the round table held, with its minutes and who attended."""
+    engagement_access.require_action(caller.user, found[1])
+    round_table = service.hold(
+        session=caller.session, actor=caller.user, round_table=found[0], data=data, version=version
+    )
+    etag(response, round_table.version)
+    return public(caller.session, round_table)
+
+
+@router.post(
+    "/round-tables/{round_table_id}/cancel", response_model=RoundTablePublic, responses=WRITE
+)
+def cancel_round_table(
+    data: Cancellation,
+    found: RoundTableDep,
+    version: VersionDep,
+    caller: CallerDep,
+    response: Response,
+) -> RoundTablePublic:
+    """Cancel a scheduled round table, with the reason."""
+    engagement_access.require_action(caller.user, found[1])
+    round_table = service.cancel(
+        session=caller.session, actor=caller.user, round_table=found[0], data=data, version=version
+    )
+    etag(response, round_table.version)
+    return public(caller.session, round_table)
