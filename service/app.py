@@ -20,6 +20,7 @@ from service.programmes.router import router as programmes_router
 from service.request_log import RequestLogMiddleware
 from service.roundtables.router import router as roundtables_router
 from service.settings import get_settings
+from service.targets.router import router as targets_router
 
 API_PREFIX = "/api/v1"
 
@@ -43,6 +44,7 @@ def create_app() -> FastAPI:
     api.include_router(participations_router)
     api.include_router(audits_router)
     api.include_router(roundtables_router)
+    api.include_router(targets_router)
     app.include_router(api)
     app.include_router(health.router)
     app.add_api_route("/", _home, include_in_schema=False)

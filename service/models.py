@@ -6,6 +6,7 @@ from service.engagements.models import Engagement, Event, Participation
 from service.idempotency.models import IdempotencyRecord
 from service.programmes.models import Organization, Programme
 from service.roundtables.models import RoundTable, RoundTableInvitee
+from service.targets.models import Target, TargetRevision
 
 __all__ = [
     "Answer",
@@ -21,5 +22,7 @@ __all__ = [
     "Programme",
     "RoundTable",
     "RoundTableInvitee",
+    "Target",
+    "TargetRevision",
     "User",
 ]

@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlmodel import Session
@@ -13,6 +13,7 @@ from service.engagements.models import Engagement, Participation
 from service.programmes.models import Organization, OrganizationKind, Programme
 from service.roundtables.models import RoundTable, RoundTableInvitee
 from service.security import hash_password, new_token, token_digest
+from service.targets.models import Target, TargetKind
 from service.types import utcnow
 from workflows import AuditState
 
@@ -42,6 +43,7 @@ class Tenant:
     audit: "Audit | None" = None
     evidence: "Evidence | None" = None
     round_table: "RoundTable | None" = None
+    target: "Target | None" = None
 
     def headers(self, role: Role) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
@@ -200,3 +202,24 @@ def make_round_table(session: Session, tenant: Tenant, days_ago: int = 1) -> Rou
         )
     session.commit()
     return round_table
+
+
+def make_target(session: Session, tenant: Tenant) -> Target:
+    """An on-time delivery target of the tenant's supplier, agreed at its round table."""
+    assert tenant.engagement is not None
+    assert tenant.participation is not None
+    assert tenant.round_table is not None
+    target = Target(
+        programme_id=tenant.programme.id,
+        engagement_id=tenant.engagement.id,
+        participation_id=tenant.participation.id,
+        round_table_id=tenant.round_table.id,
+        kind=TargetKind.kpi,
+        kpi="on_time_delivery",
+        value="95",
+        due_on=date(2027, 6, 30),
+        created_by=tenant.users[Role.broker].id,
+    )
+    session.add(target)
+    session.commit()
+    return target

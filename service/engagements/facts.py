@@ -27,16 +27,19 @@ def supplier_names(session: Session, engagement: Engagement) -> list[tuple[Parti
 def engagement_snapshot(session: Session, engagement: Engagement) -> EngagementSnapshot:
     """Everything the engagement guards need, in one plain snapshot."""
     from service.roundtables.service import attended_organizations, held_with_minutes
+    from service.targets.service import with_targets
 
     buyer = session.get(Organization, engagement.buyer_id)
     evaluated = reviewed_evaluations(session, engagement.id)
     attended = attended_organizations(session, engagement.id)
+    targeted = with_targets(session, engagement.id)
     participations = tuple(
         ParticipationFacts(
             name=name,
             state=participation.state,
             has_reviewed_evaluation_audit=participation.id in evaluated,
             attended_round_table=participation.supplier_id in attended,
+            has_agreed_targets=participation.id in targeted,
         )
         for participation, name in supplier_names(session, engagement)
     )

@@ -62,6 +62,8 @@ class EventKind(StrEnum):
     broker_assigned = "broker_assigned"
     audit = "audit"
     round_table = "round_table"
+    target = "target"
+    analysis = "analysis"
 
 
 class Event(SQLModel, table=True):

@@ -25,6 +25,7 @@ from tests.factories import (
     make_round_table,
     make_superuser,
     make_supplier,
+    make_target,
     make_tenant,
 )
 
@@ -138,6 +139,22 @@ def new_round_table(tag: str, _world: World) -> dict[str, Any]:
         "starts_at": "2027-01-20T15:00:00-06:00",
         "timezone": "America/Managua",
         "agenda": ["Requirements"],
+    }
+
+
+def target(tenant: Tenant) -> dict[str, Any]:
+    assert tenant.target is not None
+    return {"target_id": tenant.target.id}
+
+
+def new_target(_tag: str, world: World) -> dict[str, Any]:
+    assert world.own.round_table is not None
+    return {
+        "round_table_id": str(world.own.round_table.id),
+        "kind": "kpi",
+        "kpi": "defect_rate",
+        "value": 5000,
+        "due_on": "2027-06-30",
     }
 
 
@@ -387,6 +404,25 @@ ENDPOINTS = [
         },
     ),
     Endpoint("POST", ROUND_TABLE + "/cancel", round_table, ACT, if_match=True, body=with_reason),
+    Endpoint(
+        "POST",
+        PARTICIPATION + "/targets",
+        participation,
+        # Allowed to act, but the participation is a candidate, not selected: 409.
+        statuses(404, admin=409, broker=409, buyer=403, supplier=403),
+        body=new_target,
+    ),
+    Endpoint("GET", PARTICIPATION + "/targets", participation, statuses(404, **UNIT_AND_FIRMS)),
+    Endpoint("GET", "/api/v1/targets/{target_id}", target, statuses(404, **UNIT_AND_FIRMS)),
+    Endpoint(
+        "PATCH",
+        "/api/v1/targets/{target_id}",
+        target,
+        ACT,
+        if_match=True,
+        body=lambda tag, _w: {"value": 97, "reason": f"revised by {tag}"},
+    ),
+    Endpoint("GET", "/api/v1/targets/{target_id}/history", target, statuses(404, **UNIT_AND_FIRMS)),
 ]
 # Routes outside the API (probes) and the login form, which needs no caller.
 UNAUTHENTICATED = {("GET", "/healthz"), ("GET", "/readyz"), ("POST", "/api/v1/auth/login")}
@@ -405,6 +441,7 @@ def world(session: Session) -> World:
             session, tenant, get_settings().upload_dir
         )
         tenant.round_table = make_round_table(session, tenant)
+        tenant.target = make_target(session, tenant)
     spare = make_supplier(session, own, "Spare supplier")
     return World(own, foreign, token, spare.id)
 

@@ -1,0 +1,1 @@
+"""Agreed targets: what each selected supplier (and the buyer) commits to at round tables."""
