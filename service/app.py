@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse
 from service import health
 from service.accounts.router import router as accounts_router
 from service.admission import AdmissionMiddleware
+from service.analyses.router import router as analyses_router
 from service.audits.router import router as audits_router
 from service.audits.templates import template_registry
 from service.engagements.participations import router as participations_router
@@ -45,6 +46,7 @@ def create_app() -> FastAPI:
     api.include_router(audits_router)
     api.include_router(roundtables_router)
     api.include_router(targets_router)
+    api.include_router(analyses_router)
     app.include_router(api)
     app.include_router(health.router)
     app.add_api_route("/", _home, include_in_schema=False)

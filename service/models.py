@@ -1,6 +1,7 @@
 """Every table model, imported in one place for Alembic and the tests."""
 
 from service.accounts.models import ApiToken, LoginAttempt, User
+from service.analyses.models import Analysis, Finding, KpiValue
 from service.audits.models import Answer, Audit, Evidence
 from service.engagements.models import Engagement, Event, Participation
 from service.idempotency.models import IdempotencyRecord
@@ -9,13 +10,16 @@ from service.roundtables.models import RoundTable, RoundTableInvitee
 from service.targets.models import Target, TargetRevision
 
 __all__ = [
+    "Analysis",
     "Answer",
     "ApiToken",
     "Audit",
     "Engagement",
     "Event",
     "Evidence",
+    "Finding",
     "IdempotencyRecord",
+    "KpiValue",
     "LoginAttempt",
     "Organization",
     "Participation",

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 from service.accounts.models import ApiToken, Role, TokenKind, User
+from service.analyses.models import Analysis
 from service.audits.models import Audit, AuditPurpose, Evidence
 from service.engagements.models import Engagement, Participation
 from service.programmes.models import Organization, OrganizationKind, Programme
@@ -44,6 +45,7 @@ class Tenant:
     evidence: "Evidence | None" = None
     round_table: "RoundTable | None" = None
     target: "Target | None" = None
+    analysis: "Analysis | None" = None
 
     def headers(self, role: Role) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
@@ -223,3 +225,20 @@ def make_target(session: Session, tenant: Tenant) -> Target:
     session.add(target)
     session.commit()
     return target
+
+
+def make_analysis(session: Session, tenant: Tenant) -> Analysis:
+    """A draft analysis of the tenant's supplier."""
+    assert tenant.engagement is not None
+    assert tenant.participation is not None
+    analysis = Analysis(
+        programme_id=tenant.programme.id,
+        engagement_id=tenant.engagement.id,
+        participation_id=tenant.participation.id,
+        organization_id=tenant.participation.supplier_id,
+        summary="Deliveries late for lack of planning.",
+        created_by=tenant.users[Role.broker].id,
+    )
+    session.add(analysis)
+    session.commit()
+    return analysis

@@ -1,5 +1,11 @@
 """The supplier development process, pure: states, transitions tables and explaining guards."""
 
+from workflows.analysis import (
+    AnalysisSnapshot,
+    AnalysisState,
+    apply_to_analysis,
+    available_for_analysis,
+)
 from workflows.audit import AuditSnapshot, AuditState, apply_to_audit, available_for_audit
 from workflows.description import describe, mermaid
 from workflows.engagement import (
@@ -26,6 +32,8 @@ from workflows.participation import (
 from workflows.states import ParticipationState, Phase
 
 __all__ = [
+    "AnalysisSnapshot",
+    "AnalysisState",
     "AuditSnapshot",
     "AuditState",
     "EngagementSnapshot",
@@ -39,9 +47,11 @@ __all__ = [
     "UnknownTrigger",
     "WorkflowError",
     "apply",
+    "apply_to_analysis",
     "apply_to_audit",
     "apply_to_participation",
     "available",
+    "available_for_analysis",
     "available_for_audit",
     "available_for_participation",
     "can_add_candidate",

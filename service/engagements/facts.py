@@ -26,6 +26,7 @@ def supplier_names(session: Session, engagement: Engagement) -> list[tuple[Parti
 
 def engagement_snapshot(session: Session, engagement: Engagement) -> EngagementSnapshot:
     """Everything the engagement guards need, in one plain snapshot."""
+    from service.analyses.service import approved_firms
     from service.roundtables.service import attended_organizations, held_with_minutes
     from service.targets.service import with_targets
 
@@ -33,6 +34,7 @@ def engagement_snapshot(session: Session, engagement: Engagement) -> EngagementS
     evaluated = reviewed_evaluations(session, engagement.id)
     attended = attended_organizations(session, engagement.id)
     targeted = with_targets(session, engagement.id)
+    analysed = approved_firms(session, engagement.id)
     participations = tuple(
         ParticipationFacts(
             name=name,
@@ -40,6 +42,7 @@ def engagement_snapshot(session: Session, engagement: Engagement) -> EngagementS
             has_reviewed_evaluation_audit=participation.id in evaluated,
             attended_round_table=participation.supplier_id in attended,
             has_agreed_targets=participation.id in targeted,
+            has_approved_analysis=participation.supplier_id in analysed,
         )
         for participation, name in supplier_names(session, engagement)
     )
@@ -51,6 +54,7 @@ def engagement_snapshot(session: Session, engagement: Engagement) -> EngagementS
         participations=participations,
         round_table_held_with_minutes=held_with_minutes(session, engagement.id),
         buyer_attended_round_table=engagement.buyer_id in attended,
+        buyer_has_approved_analysis=engagement.buyer_id in analysed,
     )
 
 
@@ -78,3 +82,9 @@ def reviewed_evaluations(session: Session, engagement_id: uuid.UUID) -> set[uuid
         Audit.state == AuditState.reviewed,
     )
     return {row for row in session.exec(statement).all() if row is not None}
+
+
+def _approved_firms(session: Session, engagement: Engagement) -> set[uuid.UUID]:
+    from service.analyses.service import approved_firms  # analyses build on engagements
+
+    return approved_firms(session, engagement.id)

@@ -20,6 +20,7 @@ from service.programmes.models import OrganizationKind
 from service.settings import get_settings
 from tests.factories import (
     Tenant,
+    make_analysis,
     make_engagement,
     make_reviewed_audit,
     make_round_table,
@@ -158,12 +159,19 @@ def new_target(_tag: str, world: World) -> dict[str, Any]:
     }
 
 
+def analysis(tenant: Tenant) -> dict[str, Any]:
+    assert tenant.analysis is not None
+    return {"analysis_id": tenant.analysis.id}
+
+
 UNIT_AND_FIRMS = {"admin": 200, "broker": 200, "buyer": 200, "supplier": 200}
 ENGAGEMENTS = "/api/v1/engagements/{engagement_id}"
 PARTICIPATION = ENGAGEMENTS + "/participations/{participation_id}"
 AUDIT = "/api/v1/audits/{audit_id}"
 ROUND_TABLE = "/api/v1/round-tables/{round_table_id}"
 ACT = statuses(404, admin=200, broker=200, buyer=403, supplier=403)
+CREATED = statuses(404, admin=201, broker=201, buyer=403, supplier=403)
+ANALYSIS = "/api/v1/analyses/{analysis_id}"
 # Allowed to act, but a reviewed audit is locked: the rule answers 409.
 LOCKED = statuses(404, admin=409, broker=409, buyer=403, supplier=403)
 
@@ -423,6 +431,50 @@ ENDPOINTS = [
         body=lambda tag, _w: {"value": 97, "reason": f"revised by {tag}"},
     ),
     Endpoint("GET", "/api/v1/targets/{target_id}/history", target, statuses(404, **UNIT_AND_FIRMS)),
+    Endpoint(
+        "POST",
+        ENGAGEMENTS + "/analyses",
+        engagement,
+        statuses(404, admin=201, broker=201, buyer=403, supplier=403),
+        body=lambda tag, _w: {"participation_id": None, "summary": f"Buyer analysis {tag}"},
+    ),
+    Endpoint("GET", ENGAGEMENTS + "/analyses", engagement, statuses(404, **UNIT_AND_FIRMS)),
+    Endpoint("GET", ANALYSIS, analysis, statuses(404, **UNIT_AND_FIRMS)),
+    Endpoint(
+        "PATCH",
+        ANALYSIS,
+        analysis,
+        ACT,
+        if_match=True,
+        body=lambda tag, _w: {"summary": f"Revised by {tag}"},
+    ),
+    Endpoint(
+        "POST",
+        ANALYSIS + "/findings",
+        analysis,
+        CREATED,
+        body=lambda tag, _w: {
+            "area": "other",
+            "description": f"Seen by {tag}",
+            "severity": "minor",
+        },
+    ),
+    Endpoint(
+        "POST",
+        ANALYSIS + "/baselines",
+        analysis,
+        CREATED,
+        body=lambda _t, _w: {"kpi": "lead_time", "value": 12, "measured_on": "2026-10-01"},
+    ),
+    Endpoint("GET", ANALYSIS + "/transitions", analysis, statuses(404, **UNIT_AND_FIRMS)),
+    Endpoint(
+        "POST",
+        ANALYSIS + "/transitions/{trigger}",
+        lambda t: {**analysis(t), "trigger": "approve"},
+        # Allowed to act, but the engagement is not in improvement_analysis: 409.
+        statuses(404, admin=409, broker=409, buyer=403, supplier=403),
+        if_match=True,
+    ),
 ]
 # Routes outside the API (probes) and the login form, which needs no caller.
 UNAUTHENTICATED = {("GET", "/healthz"), ("GET", "/readyz"), ("POST", "/api/v1/auth/login")}
@@ -442,6 +494,7 @@ def world(session: Session) -> World:
         )
         tenant.round_table = make_round_table(session, tenant)
         tenant.target = make_target(session, tenant)
+        tenant.analysis = make_analysis(session, tenant)
     spare = make_supplier(session, own, "Spare supplier")
     return World(own, foreign, token, spare.id)
 

@@ -1,0 +1,1 @@
+"""Improvement analyses: findings, root causes and baseline KPIs per firm."""

@@ -1,0 +1,263 @@
+"""Analysis use cases: open, summarise, add findings and baselines, approve, reopen."""
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from service.accounts.models import Role, User
+from service.analyses.models import (
+    Analysis,
+    AnalysisCreate,
+    BaselineCreate,
+    Finding,
+    FindingCreate,
+    KpiSource,
+    KpiValue,
+)
+from service.audits.models import Audit
+from service.engagements.models import Engagement, Event, EventKind, Participation
+from service.engagements.service import bump_version, check_version, decide
+from service.errors import Conflict, Forbidden, NotFound, Unprocessable
+from service.kpis import kpi_catalogue
+from service.programmes.models import Organization
+from service.targets.service import _section_ids, targeted_kpis
+from service.types import utcnow
+from workflows import AnalysisSnapshot, AnalysisState, ParticipationState, Phase, apply_to_analysis
+from workflows.states import SELECTED_TRACK
+
+
+def _event(
+    analysis: Analysis,
+    actor: User,
+    trigger: str,
+    source: str | None,
+    dest: str | None,
+    reason: str | None = None,
+) -> Event:
+    return Event(
+        programme_id=analysis.programme_id,
+        engagement_id=analysis.engagement_id,
+        participation_id=analysis.participation_id,
+        actor_id=actor.id,
+        kind=EventKind.analysis,
+        trigger=trigger,
+        from_state=source,
+        to_state=dest,
+        reason=reason,
+    )
+
+
+def open_analysis(
+    *, session: Session, actor: User, engagement: Engagement, data: AnalysisCreate
+) -> Analysis:
+    """One analysis per selected supplier and one for the buyer."""
+    if data.participation_id is None:
+        organization_id = engagement.buyer_id
+    else:
+        participation = session.get(Participation, data.participation_id)
+        if participation is None or participation.engagement_id != engagement.id:
+            raise NotFound("no such participation in this engagement", field="participation_id")
+        if participation.state not in SELECTED_TRACK:
+            raise Conflict(
+                f"only selected suppliers are analysed; this one is {participation.state.value}",
+                field="participation_id",
+            )
+        organization_id = participation.supplier_id
+    existing = select(Analysis.id).where(
+        Analysis.engagement_id == engagement.id, Analysis.organization_id == organization_id
+    )
+    if session.exec(existing).first() is not None:
+        raise Conflict(
+            "this firm already has an analysis in this engagement", field="participation_id"
+        )
+    analysis = Analysis(
+        programme_id=engagement.programme_id,
+        engagement_id=engagement.id,
+        participation_id=data.participation_id,
+        organization_id=organization_id,
+        summary=data.summary,
+        created_by=actor.id,
+    )
+    session.add(analysis)
+    session.flush()
+    session.add(_event(analysis, actor, "open_analysis", None, "draft"))
+    session.commit()
+    return analysis
+
+
+def _require_draft(analysis: Analysis) -> None:
+    if analysis.state != AnalysisState.draft:
+        reason = "the analysis is approved; reopen it to change it"
+        raise Conflict(reason, blocked_by=[reason])
+
+
+def update_summary(*, session: Session, analysis: Analysis, summary: str, version: int) -> Analysis:
+    check_version(analysis.version, version)
+    _require_draft(analysis)
+    bump_version(session, Analysis, analysis.id, version, summary=summary)
+    session.commit()
+    session.refresh(analysis)
+    return analysis
+
+
+def add_finding(
+    *, session: Session, actor: User, analysis: Analysis, data: FindingCreate
+) -> Finding:
+    """A finding in an audit-section area (or "other"), optionally linked to an audit answer."""
+    _require_draft(analysis)
+    if data.area != "other" and data.area not in _section_ids():
+        raise Unprocessable(
+            f"no audit section {data.area!r}; use a section id or 'other'", field="area"
+        )
+    if data.audit_id is not None:
+        audit = session.get(Audit, data.audit_id)
+        if (
+            audit is None
+            or audit.engagement_id != analysis.engagement_id
+            or audit.organization_id != analysis.organization_id
+        ):
+            raise NotFound("no audit of this firm in this engagement", field="audit_id")
+    finding = Finding(analysis_id=analysis.id, created_by=actor.id, **data.model_dump())
+    session.add(finding)
+    bump_version(session, Analysis, analysis.id, analysis.version)
+    session.add(
+        _event(analysis, actor, "add_finding", None, None, f"{data.severity.value} in {data.area}")
+    )
+    session.commit()
+    return finding
+
+
+def add_baseline(
+    *, session: Session, actor: User, analysis: Analysis, data: BaselineCreate
+) -> KpiValue:
+    """A baseline KPI value, within the catalogue's bounds."""
+    _require_draft(analysis)
+    kpi = kpi_catalogue().get(data.kpi)
+    if kpi is None:
+        raise Unprocessable(f"KPI {data.kpi!r} is not in the catalogue", field="kpi")
+    problem = kpi.bound_error(data.value)
+    if problem is not None:
+        raise Unprocessable(problem, field="value")
+    value = KpiValue(
+        engagement_id=analysis.engagement_id,
+        organization_id=analysis.organization_id,
+        analysis_id=analysis.id,
+        kpi=data.kpi,
+        value=str(data.value),
+        measured_on=data.measured_on,
+        how_measured=data.how_measured,
+        source=KpiSource.baseline,
+        recorded_by=actor.id,
+    )
+    session.add(value)
+    bump_version(session, Analysis, analysis.id, analysis.version)
+    session.add(
+        _event(
+            analysis,
+            actor,
+            "record_baseline",
+            None,
+            None,
+            f"{data.kpi} = {data.value} on {data.measured_on}",
+        )
+    )
+    session.commit()
+    return value
+
+
+def findings_of(session: Session, analysis: Analysis) -> list[Finding]:
+    return list(
+        session.exec(
+            select(Finding)
+            .where(Finding.analysis_id == analysis.id)
+            .order_by(col(Finding.created_at))
+        ).all()
+    )
+
+
+def baselines_of(session: Session, analysis: Analysis) -> list[KpiValue]:
+    statement = select(KpiValue).where(
+        KpiValue.analysis_id == analysis.id, KpiValue.source == KpiSource.baseline
+    )
+    return list(session.exec(statement.order_by(col(KpiValue.kpi))).all())
+
+
+def snapshot(session: Session, analysis: Analysis, engagement: Engagement) -> AnalysisSnapshot:
+    targeted = (
+        targeted_kpis(session, analysis.participation_id) if analysis.participation_id else set()
+    )
+    measured = {row.kpi for row in baselines_of(session, analysis)}
+    firm = session.get(Organization, analysis.organization_id)
+    return AnalysisSnapshot(
+        firm=firm.name if firm else "the firm",
+        state=analysis.state,
+        findings=len(findings_of(session, analysis)),
+        missing_baselines=tuple(sorted(targeted - measured)),
+        in_analysis_phase=engagement.phase == Phase.improvement_analysis,
+    )
+
+
+def transition(
+    *,
+    session: Session,
+    actor: User,
+    engagement: Engagement,
+    analysis: Analysis,
+    trigger: str,
+    reason: str | None,
+    version: int,
+) -> Analysis:
+    """Approve (lists what is missing) or reopen (administrators, with a reason)."""
+    check_version(analysis.version, version)
+    if trigger == "reopen" and actor.role != Role.admin:
+        raise Forbidden("only an administrator may reopen an analysis")
+    destination = decide(
+        lambda: apply_to_analysis(snapshot(session, analysis, engagement), trigger, reason)
+    )
+    source = analysis.state
+    approved_at = utcnow() if destination == AnalysisState.approved else None
+    bump_version(
+        session, Analysis, analysis.id, version, state=destination, approved_at=approved_at
+    )
+    session.add(_event(analysis, actor, trigger, source.value, destination.value, reason))
+    if destination == AnalysisState.approved:
+        _mark_analysed(session, actor, analysis)
+    session.commit()
+    session.refresh(analysis)
+    return analysis
+
+
+def _mark_analysed(session: Session, actor: User, analysis: Analysis) -> None:
+    participation = (
+        session.get(Participation, analysis.participation_id) if analysis.participation_id else None
+    )
+    if participation is None or participation.state != ParticipationState.selected:
+        return
+    bump_version(
+        session,
+        Participation,
+        participation.id,
+        participation.version,
+        state=ParticipationState.analysed,
+    )
+    session.add(
+        Event(
+            programme_id=analysis.programme_id,
+            engagement_id=analysis.engagement_id,
+            participation_id=participation.id,
+            actor_id=actor.id,
+            kind=EventKind.transition,
+            trigger="analyse",
+            from_state="selected",
+            to_state="analysed",
+            reason="its analysis was approved",
+        )
+    )
+
+
+def approved_firms(session: Session, engagement_id: Any) -> set[Any]:
+    """Organizations of the engagement whose analysis is approved."""
+    statement = select(Analysis.organization_id).where(
+        Analysis.engagement_id == engagement_id, Analysis.state == AnalysisState.approved
+    )
+    return set(session.exec(statement).all())
