@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from pydantic import StringConstraints
 from sqlmodel import Field, SQLModel
 
+from service.kpis import kpi_catalogue
 from service.roundtables.models import Minutes
 from service.targets.models import Key
 from service.types import InputModel, Text, UTCDateTime, enum_type, utcnow
@@ -91,8 +92,19 @@ class AnalysisUpdate(InputModel):
     summary: Paragraph
 
 
+def _areas() -> dict[str, str]:
+    from service.targets.service import section_ids
+
+    return {area: area for area in [*sorted(section_ids()), "other"]}
+
+
+# The areas a finding can be in: every section of the supplier templates, or "other".
+FindingArea = StrEnum("FindingArea", _areas())  # type: ignore[misc]
+KpiKey = StrEnum("KpiKey", {key: key for key in kpi_catalogue()})  # type: ignore[misc]
+
+
 class FindingCreate(InputModel):
-    area: Key = Field(description="An audit section id, or 'other'")
+    area: FindingArea = Field(description="An audit section id, or 'other'")
     description: Minutes
     severity: Severity
     root_cause: Paragraph | None = None
@@ -101,7 +113,7 @@ class FindingCreate(InputModel):
 
 
 class BaselineCreate(InputModel):
-    kpi: Key
+    kpi: KpiKey
     value: Decimal = Field(max_digits=18, decimal_places=4)
     measured_on: date
     how_measured: Paragraph | None = None

@@ -20,7 +20,7 @@ from service.engagements.service import bump_version, check_version, decide
 from service.errors import Conflict, Forbidden, NotFound, Unprocessable
 from service.kpis import kpi_catalogue
 from service.programmes.models import Organization
-from service.targets.service import _section_ids, targeted_kpis
+from service.targets.service import section_ids, targeted_kpis
 from service.types import utcnow
 from workflows import AnalysisSnapshot, AnalysisState, ParticipationState, Phase, apply_to_analysis
 from workflows.states import SELECTED_TRACK
@@ -105,7 +105,7 @@ def add_finding(
 ) -> Finding:
     """A finding in an audit-section area (or "other"), optionally linked to an audit answer."""
     _require_draft(analysis)
-    if data.area != "other" and data.area not in _section_ids():
+    if data.area != "other" and data.area not in section_ids():
         raise Unprocessable(
             f"no audit section {data.area!r}; use a section id or 'other'", field="area"
         )
@@ -117,7 +117,7 @@ def add_finding(
             or audit.organization_id != analysis.organization_id
         ):
             raise NotFound("no audit of this firm in this engagement", field="audit_id")
-    finding = Finding(analysis_id=analysis.id, created_by=actor.id, **data.model_dump())
+    finding = Finding(analysis_id=analysis.id, created_by=actor.id, **data.model_dump(mode="json"))
     session.add(finding)
     bump_version(session, Analysis, analysis.id, analysis.version)
     session.add(
@@ -132,7 +132,7 @@ def add_baseline(
 ) -> KpiValue:
     """A baseline KPI value, within the catalogue's bounds."""
     _require_draft(analysis)
-    kpi = kpi_catalogue().get(data.kpi)
+    kpi = kpi_catalogue().get(str(data.kpi))
     if kpi is None:
         raise Unprocessable(f"KPI {data.kpi!r} is not in the catalogue", field="kpi")
     problem = kpi.bound_error(data.value)

@@ -17,7 +17,7 @@ from service.engagements.models import (
     EventKind,
     Participation,
 )
-from service.errors import Conflict, NotFound, PreconditionFailed, Unprocessable
+from service.errors import Conflict, NotFound, PreconditionFailed
 from service.programmes.models import Organization, OrganizationKind
 from service.types import utcnow
 from workflows import (
@@ -161,7 +161,9 @@ def decide(decide):
     try:
         return decide()
     except ReasonRequired as error:
-        raise Unprocessable(f"{error.trigger} needs a reason", field="reason") from error
+        # Every decision carries its reason: a missing one blocks the transition like a guard.
+        blocked = f"{error.trigger} needs a reason"
+        raise Conflict(blocked, field="reason", blocked_by=[blocked]) from error
     except TransitionRefused as error:
         raise Conflict(
             f"{error.trigger} is refused: " + "; ".join(error.blocked_by),

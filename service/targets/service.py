@@ -23,7 +23,7 @@ NEEDS = {
 }
 
 
-def _section_ids() -> set[str]:
+def section_ids() -> set[str]:
     return {
         s.id for t in template_registry().values() if "supplier" in t.applies_to for s in t.sections
     }
@@ -50,7 +50,7 @@ def _check_shape(data: TargetCreate) -> None:
         raise Unprocessable(f"a {data.kind.value} target takes no {name}", field=name)
     if data.kpi is not None and data.kpi not in kpi_catalogue():
         raise Unprocessable(f"KPI {data.kpi!r} is not in the catalogue", field="kpi")
-    if data.section_id is not None and data.section_id not in _section_ids():
+    if data.section_id is not None and data.section_id not in section_ids():
         raise Unprocessable(f"no audit section {data.section_id!r}", field="section_id")
     check_value(data.kind, data.kpi, data.value)
 

@@ -202,7 +202,7 @@ def test_reopen_is_for_admins_and_needs_a_reason(client: TestClient, session: Se
     upload(client, tenant, audit["id"], PDF)
     fire(client, tenant, audit["id"], "submit", 3)
     assert fire(client, tenant, audit["id"], "reopen", 4).status_code == 403
-    assert fire(client, tenant, audit["id"], "reopen", 4, role=Role.admin).status_code == 422
+    assert fire(client, tenant, audit["id"], "reopen", 4, role=Role.admin).status_code == 409
     reopened = fire(
         client, tenant, audit["id"], "reopen", 4, role=Role.admin, reason="figures were wrong"
     )

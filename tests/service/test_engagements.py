@@ -166,8 +166,9 @@ def test_hold_needs_a_reason_and_resume_returns_to_the_held_phase(
     engagement = make_engagement(session, tenant)
     assert fire(client, tenant, engagement, "start_evaluation", 1).status_code == 200
     refused = fire(client, tenant, engagement, "hold", 2)
-    assert refused.status_code == 422
+    assert refused.status_code == 409
     assert refused.json()["errors"][0]["field"] == "reason"
+    assert refused.json()["blocked_by"] == ["hold needs a reason"]
     held = fire(client, tenant, engagement, "hold", 2, reason="plant shutdown for a month")
     assert (held.json()["phase"], held.json()["held_phase"]) == ("on_hold", "supplier_evaluation")
     resumed = fire(client, tenant, engagement, "resume", 3)
@@ -267,7 +268,7 @@ def test_dropping_a_participation_needs_a_reason_and_is_recorded(
     participation = session.exec(select(Participation)).one()
     url = f"{API}/{engagement.id}/participations/{participation.id}/transitions/drop"
     headers = {**tenant.headers(Role.broker), "If-Match": '"1"'}
-    assert client.post(url, headers=headers).status_code == 422
+    assert client.post(url, headers=headers).status_code == 409
     dropped = client.post(url, json={"reason": "closed its plant"}, headers=headers)
     assert dropped.status_code == 200
     assert (dropped.json()["state"], dropped.headers["etag"]) == ("dropped", '"2"')
