@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from service.accounts.models import Role, User
 from service.database import write_session
 from service.demo_audits import evaluate_candidates, organization_names, select_all
+from service.demo_phases import approve_analyses, hold_round_table
 from service.engagements.models import Engagement, Event, EventKind, Participation
 from service.programmes.models import Organization, OrganizationKind, Programme
 from service.security import hash_password
@@ -191,8 +192,18 @@ def _engagements(
         session.flush()
         broker = brokers[number % 2]
         evaluate_candidates(session, engagement, broker, organization_names(organizations))
+        names = organization_names(organizations)
         if buyer.name == "Destilería Ron Caribe":  # ready to convene round tables
             select_all(session, engagement, users["buyer@demo.supplierdev.org"])
+        elif buyer.name == "Lácteos Helados del Valle":  # round table held, targets agreed
+            select_all(session, engagement, broker)
+            hold_round_table(session, engagement, broker, names)
+        elif buyer.name == "Calzado Centroamericano S.A.":  # analyses approved, ready for plans
+            select_all(
+                session, engagement, broker, except_names=("Calzados Artesanales de Masaya",)
+            )
+            hold_round_table(session, engagement, broker, names)
+            approve_analyses(session, engagement, broker, names)
 
 
 def _demo_event(engagement: Engagement, actor: User, kind: EventKind, **fields: object) -> Event:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from service.accounts.models import User
 from service.audits.models import Answer, Audit, AuditPurpose, Evidence
@@ -68,9 +68,21 @@ def evaluate_candidates(
         session.add(event)
 
 
-def select_all(session: Session, engagement: Engagement, actor: User) -> None:
-    """Record the buyer's selection of every evaluated candidate, with a reason."""
+def select_all(
+    session: Session, engagement: Engagement, actor: User, except_names: tuple[str, ...] = ()
+) -> None:
+    """Record the buyer's selection of the evaluated candidates, with a reason."""
+    names = {o.id: o.name for o in session.exec(select(Organization)).all()}
     for participation in _participations(session, engagement):
+        if names.get(participation.supplier_id) in except_names:
+            participation.state = ParticipationState.not_selected
+            participation.version += 1
+            event = _event(
+                engagement, actor, "not_select", "evaluated", "not_selected", participation.id
+            )
+            event.reason = "capacity too small for the volumes needed next year"
+            session.add(event)
+            continue
         participation.state = ParticipationState.selected
         participation.version += 1
         session.add(participation)

@@ -2,12 +2,11 @@
 
 import uuid
 from datetime import datetime
-from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from pydantic import StrictBool, StrictInt, StringConstraints
+from pydantic import StrictBool, StrictFloat, StrictInt, StringConstraints
 from sqlmodel import Field, SQLModel
 
 from service.engagements.models import Reason
@@ -84,8 +83,9 @@ class AuditCreate(InputModel):
     purpose: AuditPurpose
 
 
+# A JSON number arrives as int or float; number answers keep its written digits (str → Decimal).
 AnswerValueIn = (
-    StrictBool | StrictInt | Decimal | Annotated[Text, StringConstraints(max_length=5000)]
+    StrictBool | StrictInt | StrictFloat | Annotated[Text, StringConstraints(max_length=5000)]
 )
 
 

@@ -119,9 +119,9 @@ def _check_value(template: Template, question: Question, answer: AnswerIn) -> An
 
 
 def _check_number(question: Question, value: Any, where: str) -> str:
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise Unprocessable(f"{question.id}: a number in {question.unit}", field=where)
-    number = Decimal(value)
+    number = Decimal(str(value))
     if not number.is_finite():
         raise Unprocessable(f"{question.id}: a finite number", field=where)
     kpi = kpi_catalogue().get(question.kpi or "")

@@ -53,7 +53,16 @@ def test_demo_loads_once_and_prints_one_login_per_role(engine: Engine, session: 
     reviewed = select(func.count()).where(Audit.state == "reviewed", Audit.purpose == "evaluation")
     assert session.exec(reviewed).one() == 9
     states = session.exec(select(Participation.state)).all()
-    assert sorted(states) == ["evaluated"] * 7 + ["selected"] * 2
+    assert (
+        sorted(states) == ["analysed"] * 2 + ["evaluated"] * 2 + ["not_selected"] + ["selected"] * 4
+    )
+    phases = sorted(session.exec(select(Engagement.phase)).all())
+    assert phases == [
+        "improvement_analysis",
+        "round_tables",
+        "supplier_evaluation",
+        "supplier_evaluation",
+    ]
 
 
 def test_templates_check_passes_on_the_shipped_files() -> None:
