@@ -70,12 +70,14 @@ def _refuse_bool_and_str(value: Any) -> Any:
 WholeNumber = Annotated[int, BeforeValidator(_refuse_bool_and_str)]
 
 _NO_NUL = r"^[^\x00]*$"
-_NOT_BLANK = r"^[^\x00]*[^\s\x00][^\x00]*$"
+# At least one visible character. Whitespace is spelled out: Python's and Rust's \s (the
+# schema's reader and pydantic's engine) disagree on characters such as U+0085 and U+001C.
+NOT_BLANK = r"^[^\x00]*[^ \t\n\r\f\v\x00][^\x00]*$"
 
 # Text a person typed: no NUL characters (PostgreSQL refuses them in text columns).
 Text = Annotated[str, StringConstraints(max_length=5000, pattern=_NO_NUL)]
 # A name: at least one visible character.
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=_NOT_BLANK)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NOT_BLANK)]
 Email = Annotated[
     str,
     StringConstraints(

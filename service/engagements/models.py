@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from pydantic import StringConstraints
 from sqlmodel import Field, SQLModel
 
-from service.types import InputModel, Name, Text, UTCDateTime, enum_type, utcnow
+from service.types import NOT_BLANK, InputModel, Name, Text, UTCDateTime, enum_type, utcnow
 from workflows import ParticipationState, Phase
 
 Reason = Annotated[Text, StringConstraints(max_length=2000)]
@@ -150,9 +150,7 @@ class SelectionRequest(InputModel):
     """The broker's and buyer's selection decision for an evaluated candidate."""
 
     decision: SelectionDecision
-    reason: Annotated[
-        Reason, StringConstraints(min_length=1, pattern=r"^[^\x00]*[^\s\x00][^\x00]*$")
-    ]
+    reason: Annotated[Reason, StringConstraints(min_length=1, pattern=NOT_BLANK)]
 
 
 class TriggerPublic(SQLModel):

@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from service.engagements.models import Reason
 from service.types import (
+    NOT_BLANK,
     InputModel,
     Name,
     Text,
@@ -21,11 +22,9 @@ from service.types import (
     utcnow,
 )
 
-Minutes = Annotated[Text, StringConstraints(min_length=1, pattern=r"^[^\x00]*[^\s\x00][^\x00]*$")]
-RequiredReason = Annotated[
-    Reason, StringConstraints(min_length=1, pattern=r"^[^\x00]*[^\s\x00][^\x00]*$")
-]
-VideoLink = Annotated[str, StringConstraints(max_length=500, pattern=r"^https://[^\s\x00]+$")]
+Minutes = Annotated[Text, StringConstraints(min_length=1, pattern=NOT_BLANK)]
+RequiredReason = Annotated[Reason, StringConstraints(min_length=1, pattern=NOT_BLANK)]
+VideoLink = Annotated[str, StringConstraints(max_length=500, pattern=r"^https://[!-~]+$")]
 
 
 class RoundTableState(StrEnum):

@@ -11,12 +11,10 @@ from pydantic import StringConstraints
 from sqlmodel import Field, SQLModel
 
 from service.roundtables.models import RequiredReason
-from service.types import InputModel, Text, UTCDateTime, enum_type, utcnow
+from service.types import NOT_BLANK, InputModel, Text, UTCDateTime, enum_type, utcnow
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
-Commitment = Annotated[
-    Text, StringConstraints(min_length=1, max_length=2000, pattern=r"^[^\x00]*[^\s\x00][^\x00]*$")
-]
+Commitment = Annotated[Text, StringConstraints(min_length=1, max_length=2000, pattern=NOT_BLANK)]
 
 
 class TargetKind(StrEnum):
