@@ -26,7 +26,7 @@ from service.engagements import access as engagement_access
 from service.engagements.models import Engagement, TransitionRequest
 from service.engagements.router import READ, WRITE, EngagementDep, VersionDep, etag
 from service.engagements.views import triggers
-from service.errors import NotFound, problems
+from service.errors import problems
 from workflows import available_for_analysis
 
 router = APIRouter(tags=["analyses"])
@@ -96,21 +96,15 @@ def analysis_dep(
     request: Request, analysis_id: uuid.UUID, caller: CallerDep
 ) -> tuple[Analysis, Engagement]:
     """The analysis and its engagement if the caller may see them, else 404."""
-    analysis = caller.session.get(Analysis, analysis_id)
-    if analysis is None or analysis.programme_id != caller.user.programme_id:
-        raise NotFound("no such analysis")
-    locking = request.method not in {"GET", "HEAD"}
-    try:
-        engagement = engagement_access.get_visible_engagement(
-            caller.session, caller.user, analysis.engagement_id, locking
-        )
-    except NotFound as error:
-        raise NotFound("no such analysis") from error
-    if not may_see(caller.user, engagement, analysis):
-        raise NotFound("no such analysis")
-    if locking:
-        caller.session.refresh(analysis)
-    return analysis, engagement
+    return engagement_access.get_in_visible_engagement(
+        caller.session,
+        caller.user,
+        Analysis,
+        analysis_id,
+        "analysis",
+        request.method not in {"GET", "HEAD"},
+        lambda engagement, analysis: may_see(caller.user, engagement, analysis),
+    )
 
 
 AnalysisDep = Annotated[tuple[Analysis, Engagement], Depends(analysis_dep)]

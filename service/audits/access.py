@@ -8,7 +8,6 @@ from service.accounts.models import Role, User
 from service.audits.models import Audit
 from service.engagements import access as engagement_access
 from service.engagements.models import Engagement
-from service.errors import NotFound
 from workflows import AuditState
 
 
@@ -27,15 +26,12 @@ def get_visible_audit(
     session: Session, user: User, audit_id: uuid.UUID, for_update: bool
 ) -> tuple[Audit, Engagement]:
     """The audit and its engagement, or 404 as if it did not exist."""
-    audit = session.get(Audit, audit_id)
-    if audit is None or audit.programme_id != user.programme_id:
-        raise NotFound("no such audit")
-    try:
-        engagement = engagement_access.get_visible_engagement(
-            session, user, audit.engagement_id, for_update
-        )
-    except NotFound as error:
-        raise NotFound("no such audit") from error
-    if not may_see(user, engagement, audit):
-        raise NotFound("no such audit")
-    return audit, engagement
+    return engagement_access.get_in_visible_engagement(
+        session,
+        user,
+        Audit,
+        audit_id,
+        "audit",
+        for_update,
+        lambda engagement, audit: may_see(user, engagement, audit),
+    )

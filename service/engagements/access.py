@@ -1,6 +1,7 @@
 """Who may see and act on which engagement and participation (DESIGN §3)."""
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import exists, false
@@ -87,3 +88,28 @@ def may_decide_selection(user: User, engagement: Engagement) -> bool:
     return may_act(user, engagement) or (
         user.role == Role.buyer and engagement.buyer_id == user.organization_id
     )
+
+
+def get_in_visible_engagement(
+    session: Session,
+    user: User,
+    model: type[Any],
+    row_id: uuid.UUID,
+    noun: str,
+    for_update: bool,
+    may_see: Callable[[Engagement, Any], bool] = lambda _engagement, _row: True,
+) -> tuple[Any, Engagement]:
+    """A row of an engagement (audit, round table, target, analysis) and its engagement, if the
+    user may see both; else 404 as if absent. Locked and read again when it will change."""
+    row = session.get(model, row_id)
+    if row is None or row.programme_id != user.programme_id:
+        raise NotFound(f"no such {noun}")
+    try:
+        engagement = get_visible_engagement(session, user, row.engagement_id, for_update)
+    except NotFound as error:
+        raise NotFound(f"no such {noun}") from error
+    if not may_see(engagement, row):
+        raise NotFound(f"no such {noun}")
+    if for_update:
+        session.refresh(row)  # read again under the engagement's lock
+    return row, engagement

@@ -12,7 +12,7 @@ from service.engagements import access as engagement_access
 from service.engagements.models import Engagement
 from service.engagements.router import READ, WRITE, EngagementDep, VersionDep, etag
 from service.engagements.views import organization_names
-from service.errors import NotFound, problems
+from service.errors import problems
 from service.programmes.models import Organization
 from service.roundtables import service
 from service.roundtables.ics import calendar_file
@@ -47,21 +47,15 @@ def round_table_dep(
     request: Request, round_table_id: uuid.UUID, caller: CallerDep
 ) -> tuple[RoundTable, Engagement]:
     """The round table and its engagement if the caller may see them, else 404."""
-    round_table = caller.session.get(RoundTable, round_table_id)
-    if round_table is None or round_table.programme_id != caller.user.programme_id:
-        raise NotFound("no such round table")
-    locking = request.method not in {"GET", "HEAD"}
-    try:
-        engagement = engagement_access.get_visible_engagement(
-            caller.session, caller.user, round_table.engagement_id, locking
-        )
-    except NotFound as error:
-        raise NotFound("no such round table") from error
-    if not may_see(caller.session, caller.user, engagement, round_table):
-        raise NotFound("no such round table")
-    if locking:
-        caller.session.refresh(round_table)  # read again under the engagement's lock
-    return round_table, engagement
+    return engagement_access.get_in_visible_engagement(
+        caller.session,
+        caller.user,
+        RoundTable,
+        round_table_id,
+        "round table",
+        request.method not in {"GET", "HEAD"},
+        lambda engagement, row: may_see(caller.session, caller.user, engagement, row),
+    )
 
 
 RoundTableDep = Annotated[tuple[RoundTable, Engagement], Depends(round_table_dep)]

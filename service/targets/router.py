@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request, Response, status
 
 from service.deps import CallerDep
 from service.engagements import access as engagement_access
-from service.engagements.models import Engagement
+from service.engagements.models import Engagement, Participation
 from service.engagements.router import (
     READ,
     WRITE,
@@ -16,7 +16,7 @@ from service.engagements.router import (
     VersionDep,
     etag,
 )
-from service.errors import NotFound, problems
+from service.errors import problems
 from service.targets import service
 from service.targets.models import RevisionPublic, Target, TargetChange, TargetCreate, TargetPublic
 
@@ -60,22 +60,21 @@ def target_dep(
     request: Request, target_id: uuid.UUID, caller: CallerDep
 ) -> tuple[Target, Engagement]:
     """The target if the caller may see its participation, else 404."""
-    target = caller.session.get(Target, target_id)
-    if target is None or target.programme_id != caller.user.programme_id:
-        raise NotFound("no such target")
-    locking = request.method not in {"GET", "HEAD"}
-    try:
-        engagement = engagement_access.get_visible_engagement(
-            caller.session, caller.user, target.engagement_id, locking
-        )
-        engagement_access.get_visible_participation(
-            caller.session, caller.user, engagement, target.participation_id
-        )
-    except NotFound as error:
-        raise NotFound("no such target") from error
-    if locking:
-        caller.session.refresh(target)
-    return target, engagement
+
+    def sees_participation(engagement: Engagement, target: Target) -> bool:
+        visible = engagement_access.visible_participations(caller.user, engagement)
+        statement = visible.where(Participation.id == target.participation_id)
+        return caller.session.exec(statement).first() is not None
+
+    return engagement_access.get_in_visible_engagement(
+        caller.session,
+        caller.user,
+        Target,
+        target_id,
+        "target",
+        request.method not in {"GET", "HEAD"},
+        sees_participation,
+    )
 
 
 TargetDep = Annotated[tuple[Target, Engagement], Depends(target_dep)]
