@@ -121,20 +121,56 @@ def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None
     )
 
 
-def _field_name(location: tuple[Any, ...] | list[Any]) -> str:
-    parts = [str(part) for part in location]
+# Body fields whose value chooses the shape of the rest (targets by kind, KPI values by kpi).
+DISCRIMINATORS = ("kind", "kpi")
+
+
+def _field_name(location: tuple[Any, ...] | list[Any], body: Any) -> str:
+    """The dotted name of the field an error is about, without pydantic's union tags.
+
+    pydantic puts the chosen member's tag into a location (`kpi.on_time_delivery.value` for
+    the `value` of an on-time-delivery target); a tag is a part that is not the last and is
+    either the value of a discriminating field or no key of the object at hand.
+    """
+    parts = list(location)
     if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
+        if parts[0] != "body":
+            body = None
         parts = parts[1:] if len(parts) > 1 else parts
-    return ".".join(parts) or "body"
+    kept: list[str] = []
+    node = body
+    for index, part in enumerate(parts):
+        if isinstance(node, dict) and isinstance(part, str) and index < len(parts) - 1:
+            tags = {node.get(name) for name in DISCRIMINATORS}
+            if part in tags or part not in node:
+                continue
+        kept.append(str(part))
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            node = None
+    return ".".join(kept) or "body"
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     errors = []
     for error in exc.errors():
         message = str(error.get("msg", "invalid value"))
-        field = _field_name(error.get("loc", ()))
+        location = list(error.get("loc", ()))
+        context = error.get("ctx", {})
+        if "discriminator" in context:
+            # The discriminating field itself is missing or names no known shape.
+            name = str(context["discriminator"]).strip("'")
+            location.append(name)
+            if error.get("type") == "union_tag_invalid":
+                message = f"{context['tag']!r} is not one of {context['expected_tags']}"
+            elif error.get("type") == "union_tag_not_found":
+                message = f"an object with {name} is required"
+        field = _field_name(location, getattr(exc, "body", None))
         if error.get("type") == "json_invalid":
-            reason = error.get("ctx", {}).get("error", message)
+            reason = context.get("error", message)
             message = f"the body is not valid JSON ({reason} at character {field})"
             field = "body"
         errors.append(
@@ -157,8 +193,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _validation_errors(exc)
-        names = ", ".join(sorted({error["field"] for error in errors}))
-        body = Unprocessable(f"invalid request: {names}", errors=errors).problem(request.url.path)
+        if len(errors) == 1:
+            detail = f"{errors[0]['field']}: {errors[0]['message']}"
+        else:
+            detail = "invalid request: " + ", ".join(sorted({error["field"] for error in errors}))
+        body = Unprocessable(detail, errors=errors).problem(request.url.path)
         return problem_response(body)
 
     @app.exception_handler(IntegrityError)

@@ -3,15 +3,19 @@
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from service.datafiles import DataFileError, DataFileInvalid, line_of, read_yaml, validate
 from service.settings import get_settings
+from service.types import measure
 
 TEMPLATES_DIR = get_settings().templates_dir
 CATALOGUE_FILE = TEMPLATES_DIR / "kpi_catalogue.yaml"
+
+# No measured value is larger than this, in any unit: it keeps stored figures short and exact.
+MAGNITUDE = Decimal(10) ** 15
 
 NonBlank = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]
 
@@ -49,13 +53,25 @@ class Kpi(BaseModel):
             raise ValueError(f"min {self.min} must be below max {self.max}")
         return self
 
+    @property
+    def lowest(self) -> Decimal:
+        return self.min if self.min is not None else -MAGNITUDE
+
+    @property
+    def highest(self) -> Decimal:
+        return self.max if self.max is not None else MAGNITUDE
+
     def bound_error(self, value: Decimal) -> str | None:
         """Why a value is out of this KPI's bounds, or None."""
-        if self.min is not None and value < self.min:
-            return f"{self.key} cannot be below {self.min} {self.unit}"
-        if self.max is not None and value > self.max:
-            return f"{self.key} cannot be above {self.max} {self.unit}"
+        if value < self.lowest:
+            return f"{self.key} cannot be below {self.lowest} {self.unit}"
+        if value > self.highest:
+            return f"{self.key} cannot be above {self.highest} {self.unit}"
         return None
+
+    def value_type(self) -> Any:
+        """The request type of this KPI's values: a JSON number within its bounds."""
+        return measure(self.lowest, self.highest, self.bound_error)
 
 
 class Catalogue(BaseModel):

@@ -1,12 +1,22 @@
 """Column types shared by every model: aware UTC datetimes and enums stored as their values."""
 
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any
 from zoneinfo import available_timezones
 
 import sqlalchemy as sa
-from pydantic import BeforeValidator, ConfigDict, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic_core import PydanticCustomError
 from sqlalchemy.engine import Dialect
 from sqlmodel import SQLModel
 
@@ -68,6 +78,50 @@ def _refuse_bool_and_str(value: Any) -> Any:
 
 # A whole number as JSON Schema means it: 30 and 30.0 pass, 30.5, true and "30" do not.
 WholeNumber = Annotated[int, BeforeValidator(_refuse_bool_and_str)]
+
+
+def measure(lowest: Decimal, highest: Decimal, problem: Callable[[Decimal], str | None]) -> Any:
+    """A JSON number between lowest and highest (never a string or a boolean), as the schema
+    says; `problem` words the refusal of a value out of bounds."""
+
+    def check(value: float) -> float:
+        message = problem(Decimal(repr(value)))
+        if message is not None:
+            raise PydanticCustomError("out_of_bounds", message)
+        return value
+
+    return Annotated[
+        float,
+        Field(
+            strict=True,
+            allow_inf_nan=False,
+            json_schema_extra={"minimum": float(lowest), "maximum": float(highest)},
+        ),
+        AfterValidator(check),
+    ]
+
+
+def number_text(value: float) -> str:
+    """A received number as exact decimal text, the way it was written: 95.0 → "95", 0.1 → "0.1"."""
+    number = Decimal(repr(value))
+    if number == 0:
+        return "0"
+    if number == number.to_integral_value():
+        return str(number.quantize(Decimal(1)))
+    return str(number)
+
+
+def _refuse_numbers(value: Any) -> Any:
+    # JSON Schema's "date" and "date-time" are text; pydantic alone would read 0 as 1970-01-01.
+    if isinstance(value, bool | int | float):
+        raise ValueError("must be ISO 8601 text, not a number")
+    return value
+
+
+# A calendar day as ISO 8601 text (2027-06-30).
+Day = Annotated[date, BeforeValidator(_refuse_numbers)]
+# An instant with its UTC offset as ISO 8601 text (2027-06-30T15:00:00-06:00).
+Instant = Annotated[AwareDatetime, BeforeValidator(_refuse_numbers)]
 
 _NO_NUL = r"^[^\x00]*$"
 # At least one visible character. Whitespace is spelled out: Python's and Rust's \s (the

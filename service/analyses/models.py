@@ -2,18 +2,18 @@
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import sqlalchemy as sa
-from pydantic import StringConstraints
+from pydantic import Discriminator, StringConstraints, Tag
 from sqlmodel import Field, SQLModel
 
+from service.audits.templates import supplier_sections
 from service.kpis import kpi_catalogue
 from service.roundtables.models import Minutes
-from service.targets.models import Key
-from service.types import InputModel, Text, UTCDateTime, enum_type, utcnow
+from service.targets.models import Key, by_kpi
+from service.types import Day, InputModel, Text, UTCDateTime, enum_type, utcnow
 from workflows import AnalysisState
 
 Paragraph = Annotated[Text, StringConstraints(max_length=5000)]
@@ -59,10 +59,18 @@ class Finding(SQLModel, table=True):
     description: str = Field(sa_type=sa.Text)
     severity: Severity = Field(sa_type=enum_type(Severity))
     root_cause: str | None = Field(default=None, sa_type=sa.Text)
-    audit_id: uuid.UUID | None = Field(default=None, foreign_key="audit.id")
-    question_id: str | None = Field(default=None, max_length=64)
     created_by: uuid.UUID = Field(foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class FindingLink(SQLModel, table=True):
+    """What a finding rests on: an audit answer (audit and question) or an evidence file."""
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    finding_id: uuid.UUID = Field(foreign_key="finding.id", index=True)
+    audit_id: uuid.UUID = Field(foreign_key="audit.id")
+    question_id: str = Field(max_length=64)
+    evidence_id: uuid.UUID | None = Field(default=None, foreign_key="evidence.id")
 
 
 class KpiValue(SQLModel, table=True):
@@ -92,15 +100,36 @@ class AnalysisUpdate(InputModel):
     summary: Paragraph
 
 
-def _areas() -> dict[str, str]:
-    from service.targets.service import section_ids
-
-    return {area: area for area in [*sorted(section_ids()), "other"]}
-
-
 # The areas a finding can be in: every section of the supplier templates, or "other".
-FindingArea = StrEnum("FindingArea", _areas())  # type: ignore[misc]
-KpiKey = StrEnum("KpiKey", {key: key for key in kpi_catalogue()})  # type: ignore[misc]
+FindingArea = StrEnum(  # type: ignore[misc]
+    "FindingArea", {area: area for area in [*supplier_sections(), "other"]}
+)
+
+
+class AnswerLink(InputModel):
+    """An answer of one of the firm's audits in this engagement."""
+
+    audit_id: uuid.UUID
+    question_id: Key
+
+
+class EvidenceLink(InputModel):
+    """An evidence file of one of the firm's audits in this engagement."""
+
+    evidence_id: uuid.UUID
+
+
+def _link_kind(value: Any) -> str:
+    has_evidence = (
+        "evidence_id" in value if isinstance(value, dict) else hasattr(value, "evidence_id")
+    )
+    return "evidence" if has_evidence else "answer"
+
+
+Link = Annotated[
+    Annotated[AnswerLink, Tag("answer")] | Annotated[EvidenceLink, Tag("evidence")],
+    Discriminator(_link_kind),
+]
 
 
 class FindingCreate(InputModel):
@@ -108,15 +137,29 @@ class FindingCreate(InputModel):
     description: Minutes
     severity: Severity
     root_cause: Paragraph | None = None
-    audit_id: uuid.UUID | None = None
-    question_id: Key | None = None
+    links: list[Link] = Field(
+        default=[], max_length=20, description="Audit answers and evidence files it rests on"
+    )
 
 
-class BaselineCreate(InputModel):
-    kpi: KpiKey
-    value: Decimal = Field(max_digits=18, decimal_places=4)
-    measured_on: date
+class BaselineFields(InputModel):
+    kpi: str  # each KPI's body narrows these two
+    value: float
+    measured_on: Day
     how_measured: Paragraph | None = None
+
+
+# Type checkers see the members' common shape; requests are validated by the exact union.
+if TYPE_CHECKING:
+    BaselineCreate = BaselineFields
+else:
+    BaselineCreate = by_kpi("Baseline", BaselineFields, list(kpi_catalogue().values()))
+
+
+class LinkPublic(SQLModel):
+    audit_id: uuid.UUID
+    question_id: str
+    evidence_id: uuid.UUID | None
 
 
 class FindingPublic(SQLModel):
@@ -125,8 +168,7 @@ class FindingPublic(SQLModel):
     description: str
     severity: Severity
     root_cause: str | None
-    audit_id: uuid.UUID | None
-    question_id: str | None
+    links: list[LinkPublic]
 
 
 class KpiValuePublic(SQLModel):

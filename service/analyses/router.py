@@ -15,7 +15,6 @@ from service.analyses.models import (
     AnalysisPublic,
     AnalysisUpdate,
     BaselineCreate,
-    Finding,
     FindingCreate,
     FindingPublic,
     KpiValue,
@@ -45,20 +44,37 @@ def may_see(user: User, engagement: Engagement, analysis: Analysis) -> bool:
     return user.role == Role.supplier and analysis.organization_id == user.organization_id
 
 
+def publics(session: Session, analyses: list[Analysis]) -> list[AnalysisPublic]:
+    """Analyses with their findings, links and baselines, in four queries whatever the count."""
+    ids = [analysis.id for analysis in analyses]
+    findings = service.findings_of(session, ids)
+    links = service.links_of(session, [finding.id for finding in findings])
+    baselines = service.baselines_of(session, ids)
+    return [
+        AnalysisPublic.model_validate(
+            {
+                **analysis.model_dump(),
+                "findings": [
+                    {
+                        **finding.model_dump(),
+                        "links": [link for link in links if link.finding_id == finding.id],
+                    }
+                    for finding in findings
+                    if finding.analysis_id == analysis.id
+                ],
+                "baselines": [
+                    KpiValuePublic.model_validate(value, from_attributes=True)
+                    for value in baselines
+                    if value.analysis_id == analysis.id
+                ],
+            }
+        )
+        for analysis in analyses
+    ]
+
+
 def public(session: Session, analysis: Analysis) -> AnalysisPublic:
-    return AnalysisPublic.model_validate(
-        {
-            **analysis.model_dump(),
-            "findings": [
-                FindingPublic.model_validate(f, from_attributes=True)
-                for f in service.findings_of(session, analysis)
-            ],
-            "baselines": [
-                KpiValuePublic.model_validate(v, from_attributes=True)
-                for v in service.baselines_of(session, analysis)
-            ],
-        }
-    )
+    return publics(session, [analysis])[0]
 
 
 @router.post(
@@ -89,7 +105,7 @@ def list_analyses(engagement: EngagementDep, caller: CallerDep) -> list[Analysis
         .where(Analysis.engagement_id == engagement.id)
         .order_by(col(Analysis.created_at))
     ).all()
-    return [public(caller.session, row) for row in rows if may_see(caller.user, engagement, row)]
+    return publics(caller.session, [row for row in rows if may_see(caller.user, engagement, row)])
 
 
 def analysis_dep(
@@ -140,12 +156,15 @@ def update_analysis(
     status_code=status.HTTP_201_CREATED,
     responses=CREATE,
 )
-def add_finding(data: FindingCreate, found: AnalysisDep, caller: CallerDep) -> Finding:
-    """Add a finding: area, description, severity, root cause, and the audit answer it rests on."""
+def add_finding(data: FindingCreate, found: AnalysisDep, caller: CallerDep) -> FindingPublic:
+    """Add a finding: area, description, severity, root cause, and the audit answers and
+    evidence files it rests on."""
     engagement_access.require_action(caller.user, found[1])
-    return service.add_finding(
+    finding = service.add_finding(
         session=caller.session, actor=caller.user, analysis=found[0], data=data
     )
+    links = service.links_of(caller.session, [finding.id])
+    return FindingPublic.model_validate({**finding.model_dump(), "links": links})
 
 
 @router.post(

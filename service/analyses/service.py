@@ -8,20 +8,23 @@ from service.accounts.models import Role, User
 from service.analyses.models import (
     Analysis,
     AnalysisCreate,
+    AnswerLink,
     BaselineCreate,
+    EvidenceLink,
     Finding,
     FindingCreate,
+    FindingLink,
     KpiSource,
     KpiValue,
 )
-from service.audits.models import Audit
+from service.audits.models import Audit, Evidence
+from service.audits.templates import template_registry
 from service.engagements.models import Engagement, Event, EventKind, Participation
 from service.engagements.service import bump_version, check_version, decide
-from service.errors import Conflict, Forbidden, NotFound, Unprocessable
-from service.kpis import kpi_catalogue
+from service.errors import Conflict, Forbidden, NotFound
 from service.programmes.models import Organization
-from service.targets.service import section_ids, targeted_kpis
-from service.types import utcnow
+from service.targets.service import targeted_kpis
+from service.types import number_text, utcnow
 from workflows import AnalysisSnapshot, AnalysisState, ParticipationState, Phase, apply_to_analysis
 from workflows.states import SELECTED_TRACK
 
@@ -103,22 +106,19 @@ def update_summary(*, session: Session, analysis: Analysis, summary: str, versio
 def add_finding(
     *, session: Session, actor: User, analysis: Analysis, data: FindingCreate
 ) -> Finding:
-    """A finding in an audit-section area (or "other"), optionally linked to an audit answer."""
+    """A finding in an audit-section area (or "other"), resting on the firm's audit answers or
+    evidence files in this engagement."""
     _require_draft(analysis)
-    if data.area != "other" and data.area not in section_ids():
-        raise Unprocessable(
-            f"no audit section {data.area!r}; use a section id or 'other'", field="area"
-        )
-    if data.audit_id is not None:
-        audit = session.get(Audit, data.audit_id)
-        if (
-            audit is None
-            or audit.engagement_id != analysis.engagement_id
-            or audit.organization_id != analysis.organization_id
-        ):
-            raise NotFound("no audit of this firm in this engagement", field="audit_id")
-    finding = Finding(analysis_id=analysis.id, created_by=actor.id, **data.model_dump(mode="json"))
+    links = [_link(session, analysis, link, f"links.{n}") for n, link in enumerate(data.links)]
+    finding = Finding.model_validate(
+        data.model_dump(mode="json", exclude={"links"}),
+        update={"analysis_id": analysis.id, "created_by": actor.id},
+    )
     session.add(finding)
+    session.flush()
+    for link in links:
+        link.finding_id = finding.id
+        session.add(link)
     bump_version(session, Analysis, analysis.id, analysis.version)
     session.add(
         _event(analysis, actor, "add_finding", None, None, f"{data.severity.value} in {data.area}")
@@ -127,23 +127,57 @@ def add_finding(
     return finding
 
 
+def _firm_audit(session: Session, analysis: Analysis, audit_id: Any) -> Audit | None:
+    audit = session.get(Audit, audit_id)
+    if (
+        audit is None
+        or audit.engagement_id != analysis.engagement_id
+        or audit.organization_id != analysis.organization_id
+    ):
+        return None
+    return audit
+
+
+def _link(
+    session: Session, analysis: Analysis, link: AnswerLink | EvidenceLink, where: str
+) -> FindingLink:
+    """The stored link, or 404 naming the answer or file that is not the firm's."""
+    if isinstance(link, EvidenceLink):
+        evidence = session.get(Evidence, link.evidence_id)
+        if evidence is None or _firm_audit(session, analysis, evidence.audit_id) is None:
+            raise NotFound(
+                "no evidence of this firm's audits in this engagement",
+                field=f"{where}.evidence_id",
+            )
+        return FindingLink(
+            finding_id=analysis.id,
+            audit_id=evidence.audit_id,
+            question_id=evidence.question_id,
+            evidence_id=evidence.id,
+        )
+    audit = _firm_audit(session, analysis, link.audit_id)
+    if audit is None:
+        raise NotFound("no audit of this firm in this engagement", field=f"{where}.audit_id")
+    template = template_registry()[(audit.template_id, audit.template_version)]
+    if template.question(link.question_id) is None:
+        raise NotFound(
+            f"no question {link.question_id!r} in this audit", field=f"{where}.question_id"
+        )
+    return FindingLink(finding_id=analysis.id, audit_id=audit.id, question_id=link.question_id)
+
+
 def add_baseline(
     *, session: Session, actor: User, analysis: Analysis, data: BaselineCreate
 ) -> KpiValue:
-    """A baseline KPI value, within the catalogue's bounds."""
+    """A baseline KPI value (the request type keeps it within the catalogue's bounds)."""
     _require_draft(analysis)
-    kpi = kpi_catalogue().get(str(data.kpi))
-    if kpi is None:
-        raise Unprocessable(f"KPI {data.kpi!r} is not in the catalogue", field="kpi")
-    problem = kpi.bound_error(data.value)
-    if problem is not None:
-        raise Unprocessable(problem, field="value")
+    measured = number_text(data.value)
     value = KpiValue(
         engagement_id=analysis.engagement_id,
         organization_id=analysis.organization_id,
         analysis_id=analysis.id,
         kpi=data.kpi,
-        value=str(data.value),
+        value=measured,
         measured_on=data.measured_on,
         how_measured=data.how_measured,
         source=KpiSource.baseline,
@@ -158,26 +192,26 @@ def add_baseline(
             "record_baseline",
             None,
             None,
-            f"{data.kpi} = {data.value} on {data.measured_on}",
+            f"{data.kpi} = {measured} on {data.measured_on}",
         )
     )
     session.commit()
     return value
 
 
-def findings_of(session: Session, analysis: Analysis) -> list[Finding]:
-    return list(
-        session.exec(
-            select(Finding)
-            .where(Finding.analysis_id == analysis.id)
-            .order_by(col(Finding.created_at))
-        ).all()
-    )
+def findings_of(session: Session, analysis_ids: list[Any]) -> list[Finding]:
+    statement = select(Finding).where(col(Finding.analysis_id).in_(analysis_ids))
+    return list(session.exec(statement.order_by(col(Finding.created_at))).all())
 
 
-def baselines_of(session: Session, analysis: Analysis) -> list[KpiValue]:
+def links_of(session: Session, finding_ids: list[Any]) -> list[FindingLink]:
+    statement = select(FindingLink).where(col(FindingLink.finding_id).in_(finding_ids))
+    return list(session.exec(statement.order_by(col(FindingLink.id))).all())
+
+
+def baselines_of(session: Session, analysis_ids: list[Any]) -> list[KpiValue]:
     statement = select(KpiValue).where(
-        KpiValue.analysis_id == analysis.id, KpiValue.source == KpiSource.baseline
+        col(KpiValue.analysis_id).in_(analysis_ids), KpiValue.source == KpiSource.baseline
     )
     return list(session.exec(statement.order_by(col(KpiValue.kpi))).all())
 
@@ -186,12 +220,12 @@ def snapshot(session: Session, analysis: Analysis, engagement: Engagement) -> An
     targeted = (
         targeted_kpis(session, analysis.participation_id) if analysis.participation_id else set()
     )
-    measured = {row.kpi for row in baselines_of(session, analysis)}
+    measured = {row.kpi for row in baselines_of(session, [analysis.id])}
     firm = session.get(Organization, analysis.organization_id)
     return AnalysisSnapshot(
         firm=firm.name if firm else "the firm",
         state=analysis.state,
-        findings=len(findings_of(session, analysis)),
+        findings=len(findings_of(session, [analysis.id])),
         missing_baselines=tuple(sorted(targeted - measured)),
         in_analysis_phase=engagement.phase == Phase.improvement_analysis,
     )

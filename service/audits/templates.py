@@ -221,3 +221,15 @@ def load_folder(folder: Path = TEMPLATES_DIR) -> dict[tuple[str, int], Template]
 def template_registry() -> dict[tuple[str, int], Template]:
     """The shipped templates, loaded and validated once per process (at boot)."""
     return load_folder()
+
+
+def supplier_sections() -> list[str]:
+    """The section ids of every template that audits suppliers, sorted."""
+    return sorted(
+        {
+            s.id
+            for t in template_registry().values()
+            if "supplier" in t.applies_to
+            for s in t.sections
+        }
+    )

@@ -6,13 +6,14 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from pydantic import AwareDatetime, StringConstraints
+from pydantic import StringConstraints
 from sqlmodel import Field, SQLModel
 
 from service.engagements.models import Reason
 from service.types import (
     NOT_BLANK,
     InputModel,
+    Instant,
     Name,
     Text,
     TimeZoneName,
@@ -78,7 +79,7 @@ class RoundTableCreate(InputModel):
     """A round table to schedule; the buyer and every selected supplier are invited."""
 
     title: Name
-    starts_at: AwareDatetime
+    starts_at: Instant
     timezone: TimeZoneName
     duration_minutes: WholeNumber = Field(default=120, ge=15, le=720)
     place: Annotated[Text, StringConstraints(max_length=300)] | None = None
@@ -92,7 +93,7 @@ class RoundTableCreate(InputModel):
 class Reschedule(InputModel):
     """A new time, and why it moved."""
 
-    starts_at: AwareDatetime
+    starts_at: Instant
     timezone: TimeZoneName = Field(default=None)
     reason: RequiredReason
 

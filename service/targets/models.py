@@ -2,16 +2,18 @@
 
 import uuid
 from datetime import date, datetime
-from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
+import pydantic
 import sqlalchemy as sa
-from pydantic import StringConstraints
+from pydantic import Discriminator, StringConstraints, Tag, create_model
 from sqlmodel import Field, SQLModel
 
+from service.audits.templates import supplier_sections
+from service.kpis import Kpi, kpi_catalogue
 from service.roundtables.models import RequiredReason
-from service.types import NOT_BLANK, InputModel, Text, UTCDateTime, enum_type, utcnow
+from service.types import NOT_BLANK, Day, InputModel, Text, UTCDateTime, enum_type, utcnow
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 Commitment = Annotated[Text, StringConstraints(min_length=1, max_length=2000, pattern=NOT_BLANK)]
@@ -67,27 +69,114 @@ class TargetRevision(SQLModel, table=True):
     reason: str = Field(sa_type=sa.Text)
 
 
-class TargetCreate(InputModel):
-    """A KPI target (kpi, value, due_on), a section target (section_id, value 0-100, due_on),
-    or a commitment (party, text)."""
+SectionId = StrEnum("SectionId", {key: key for key in supplier_sections()})  # type: ignore[misc]
+# An audit-section score, as the scoring gives it.
+SectionScore = Annotated[float, pydantic.Field(strict=True, allow_inf_nan=False, ge=0, le=100)]
+
+
+def _kind(value: Any) -> Any:
+    return value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+
+
+def by_kind(kpi: Any, audit_section: Any, commitment: Any) -> Any:
+    """A body chosen by its `kind`; KPI bodies are chosen again by their `kpi`, so each KPI's
+    value has its own bounds in the schema."""
+    return Annotated[
+        Annotated[kpi, Tag("kpi")]
+        | Annotated[audit_section, Tag("audit_section")]
+        | Annotated[commitment, Tag("commitment")],
+        Discriminator(
+            _kind,
+            custom_error_type="kind_invalid",
+            custom_error_message="kind must be kpi, audit_section or commitment",
+            custom_error_context={"discriminator": "'kind'"},
+        ),
+    ]
+
+
+def by_kpi(name: str, base: type[InputModel], kpis: list[Kpi]) -> Any:
+    """One body model per KPI, with that KPI as `kpi` and its bounds on `value`."""
+    models = []
+    for kpi in kpis:
+        key: Any = Literal[kpi.key]  # a type made at run time, one per catalogue key
+        models.append(
+            create_model(
+                f"{kpi.key.title().replace('_', '')}{name}",
+                __base__=base,
+                kpi=(key, ...),
+                value=(kpi.value_type(), ...),
+            )
+        )
+    return Annotated[Union[tuple(models)], pydantic.Field(discriminator="kpi")]  # noqa: UP007
+
+
+SUPPLIER_KPIS = [kpi for kpi in kpi_catalogue().values() if "supplier" in kpi.applies_to]
+
+
+class KpiTargetFields(InputModel):
+    round_table_id: uuid.UUID
+    kind: Literal["kpi"]
+    due_on: Day
+
+
+class SectionTarget(InputModel):
+    """An audit-section score (0-100) to reach by a date."""
 
     round_table_id: uuid.UUID
-    kind: TargetKind
-    kpi: Key | None = None
-    section_id: Key | None = None
-    value: Decimal | None = Field(default=None, max_digits=18, decimal_places=4)
-    due_on: date | None = None
-    party: Party | None = None
-    text: Commitment | None = None
+    kind: Literal["audit_section"]
+    section_id: SectionId
+    value: SectionScore
+    due_on: Day
 
 
-class TargetChange(InputModel):
-    """A new value, date or text, and why it changed."""
+class CommitmentTarget(InputModel):
+    """What the supplier or the buyer commits to, in words."""
 
-    value: Decimal = Field(default=None, max_digits=18, decimal_places=4)
-    due_on: date = Field(default=None)
-    text: Commitment = Field(default=None)
+    round_table_id: uuid.UUID
+    kind: Literal["commitment"]
+    party: Party
+    text: Commitment
+
+
+# Type checkers see the members' common shapes; requests are validated by the exact union.
+if TYPE_CHECKING:
+    TargetCreate = KpiTargetFields | SectionTarget | CommitmentTarget
+else:
+    TargetCreate = by_kind(
+        by_kpi("Target", KpiTargetFields, SUPPLIER_KPIS), SectionTarget, CommitmentTarget
+    )
+
+
+class KpiChangeFields(InputModel):
+    kind: Literal["kpi"]
+    due_on: Day
     reason: RequiredReason
+
+
+class SectionChange(InputModel):
+    """A section target's new score and date, and why."""
+
+    kind: Literal["audit_section"]
+    value: SectionScore
+    due_on: Day
+    reason: RequiredReason
+
+
+class CommitmentChange(InputModel):
+    """A commitment's new text, and why."""
+
+    kind: Literal["commitment"]
+    text: Commitment
+    reason: RequiredReason
+
+
+# A change restates the target's kind (and KPI), so the schema bounds the new value.
+if TYPE_CHECKING:
+    TargetChange = KpiChangeFields | SectionChange | CommitmentChange
+else:
+    TargetChange = by_kind(
+        by_kpi("Change", KpiChangeFields, SUPPLIER_KPIS), SectionChange, CommitmentChange
+    )
 
 
 class TargetPublic(SQLModel):

@@ -1,58 +1,17 @@
 """Target use cases: record at a round table, change with a kept revision, list."""
 
-from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from service.accounts.models import User
-from service.audits.templates import template_registry
 from service.engagements.models import Engagement, Event, EventKind, Participation
 from service.engagements.service import bump_version, check_version
-from service.errors import Conflict, NotFound, Unprocessable
-from service.kpis import kpi_catalogue
+from service.errors import Conflict, NotFound
 from service.roundtables.models import RoundTable, RoundTableState
 from service.targets.models import Target, TargetChange, TargetCreate, TargetKind, TargetRevision
+from service.types import number_text
 from workflows.states import SELECTED_TRACK
-
-# Fields each kind needs, and the ones it must leave empty.
-NEEDS = {
-    TargetKind.kpi: ({"kpi", "value", "due_on"}, {"section_id", "party"}),
-    TargetKind.audit_section: ({"section_id", "value", "due_on"}, {"kpi", "party"}),
-    TargetKind.commitment: ({"party", "text"}, {"kpi", "section_id", "value"}),
-}
-
-
-def section_ids() -> set[str]:
-    return {
-        s.id for t in template_registry().values() if "supplier" in t.applies_to for s in t.sections
-    }
-
-
-def check_value(kind: TargetKind, key: str | None, value: Decimal | None) -> None:
-    """A KPI value within the catalogue's bounds, a section score within 0-100; else 422."""
-    if value is None:
-        return
-    if kind == TargetKind.kpi and key is not None:
-        problem = kpi_catalogue()[key].bound_error(value)
-        if problem is not None:
-            raise Unprocessable(problem, field="value")
-    if kind == TargetKind.audit_section and not 0 <= value <= 100:
-        raise Unprocessable("a section score target is between 0 and 100", field="value")
-
-
-def _check_shape(data: TargetCreate) -> None:
-    needed, forbidden = NEEDS[data.kind]
-    given = {name for name in needed | forbidden if getattr(data, name) is not None}
-    for name in sorted(needed - given):
-        raise Unprocessable(f"a {data.kind.value} target needs {name}", field=name)
-    for name in sorted(given & forbidden):
-        raise Unprocessable(f"a {data.kind.value} target takes no {name}", field=name)
-    if data.kpi is not None and data.kpi not in kpi_catalogue():
-        raise Unprocessable(f"KPI {data.kpi!r} is not in the catalogue", field="kpi")
-    if data.section_id is not None and data.section_id not in section_ids():
-        raise Unprocessable(f"no audit section {data.section_id!r}", field="section_id")
-    check_value(data.kind, data.kpi, data.value)
 
 
 def record_target(
@@ -64,7 +23,6 @@ def record_target(
     data: TargetCreate,
 ) -> Target:
     """A target of a selected supplier, agreed at one of the engagement's round tables."""
-    _check_shape(data)
     if participation.state not in SELECTED_TRACK:
         reason = (
             f"targets are agreed with selected suppliers; this one is {participation.state.value}"
@@ -75,14 +33,17 @@ def record_target(
         raise NotFound("no such round table in this engagement", field="round_table_id")
     if round_table.state == RoundTableState.cancelled:
         raise Conflict("the round table was cancelled", field="round_table_id")
-    values: dict[str, Any] = data.model_dump()
-    values["value"] = str(data.value) if data.value is not None else None
-    target = Target(
-        programme_id=engagement.programme_id,
-        engagement_id=engagement.id,
-        participation_id=participation.id,
-        created_by=actor.id,
-        **values,
+    values: dict[str, Any] = data.model_dump(mode="json")
+    if "value" in values:
+        values["value"] = number_text(values["value"])
+    target = Target.model_validate(
+        values,
+        update={
+            "programme_id": engagement.programme_id,
+            "engagement_id": engagement.id,
+            "participation_id": participation.id,
+            "created_by": actor.id,
+        },
     )
     session.add(target)
     session.flush()
@@ -120,16 +81,16 @@ def change_target(
 ) -> Target:
     """A new value, date or text; the previous one is kept with who changed it, when and why."""
     check_version(target.version, version)
-    changes = data.model_dump(exclude_unset=True, exclude={"reason"})
+    if data.kind != target.kind:
+        raise Conflict(f"this is a {target.kind.value} target, not {data.kind}", field="kind")
+    kpi = getattr(data, "kpi", None)
+    if kpi != target.kpi:
+        raise Conflict(f"this target is for {target.kpi}, not {kpi}", field="kpi")
+    changes = data.model_dump(exclude={"kind", "kpi", "reason"})
     if "value" in changes:
-        if target.kind == TargetKind.commitment:
-            raise Unprocessable("a commitment has no value", field="value")
-        check_value(target.kind, target.kpi, changes["value"])
-        changes["value"] = str(changes["value"])
-    if "text" in changes and target.kind != TargetKind.commitment:
-        raise Unprocessable("only a commitment has text", field="text")
-    if not changes:
-        raise Unprocessable("nothing to change: send value, due_on or text", field="value")
+        changes["value"] = number_text(changes["value"])
+    if all(getattr(target, name) == new for name, new in changes.items()):
+        return target
     session.add(
         TargetRevision(
             target_id=target.id,

@@ -1,12 +1,20 @@
 """Improvement analyses, and the engagement through round tables and analysis by the facts."""
 
+from pathlib import Path
+
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from service.accounts.models import Role
 from service.engagements.models import Engagement, Participation
 from service.programmes.models import OrganizationKind
-from tests.factories import Tenant, make_engagement, make_round_table, make_tenant
+from tests.factories import (
+    Tenant,
+    make_engagement,
+    make_reviewed_audit,
+    make_round_table,
+    make_tenant,
+)
 from workflows import ParticipationState, Phase
 
 API = "/api/v1"
@@ -81,16 +89,22 @@ def test_invalid_baselines_are_refused_by_field(client: TestClient, session: Ses
         (
             {"kpi": "happiness", "value": 3, "measured_on": "2026-10-01"},
             "kpi",
-            "invalid request: kpi",
+            "'happiness' is not one of 'on_time_delivery', 'defect_rate', 'lead_time', "
+            "'inventory_days', 'cycle_time', 'productivity', 'scrap_rate', 'unit_cost', "
+            "'local_purchases'",
+        ),
+        ({"value": 3, "measured_on": "2026-10-01"}, "kpi", "an object with kpi is required"),
+        (
+            {"kpi": "scrap_rate", "value": True, "measured_on": "2026-10-01"},
+            "value",
+            "Input should be a valid number",
         ),
     ]
     for body, field, message in cases:
         response = post(client, tenant, f"/analyses/{analysis['id']}/baselines", body)
         assert response.status_code == 422
-        assert (response.json()["errors"][0]["field"], response.json()["detail"]) == (
-            field,
-            message,
-        )
+        assert [error["field"] for error in response.json()["errors"]] == [field]
+        assert response.json()["detail"] == f"{field}: {message}"
     read = client.get(
         f"{API}/analyses/{analysis['id']}", headers=tenant.headers(Role.broker)
     ).json()
@@ -273,3 +287,45 @@ def test_the_engagement_moves_through_round_tables_and_analysis_only_when_the_fa
     assert (
         post(client, tenant, f"{url}/start_plans", version=2).json()["phase"] == "improvement_plans"
     )
+
+
+def test_findings_rest_on_the_firms_audit_answers_and_evidence(
+    client: TestClient, session: Session, tmp_var: Path
+) -> None:
+    tenant, engagement, participation = in_phase(session, Phase.improvement_analysis)
+    audit, evidence = make_reviewed_audit(session, tenant, tmp_var)
+    other = make_tenant(session, "Beta")
+    other.engagement = make_engagement(session, other)
+    other.participation = session.exec(
+        select(Participation).where(Participation.engagement_id == other.engagement.id)
+    ).one()
+    foreign_audit, foreign_evidence = make_reviewed_audit(session, other, tmp_var)
+    analysis = open_for(client, tenant, engagement, participation)
+    finding = {"area": "quality", "description": "No inspection records.", "severity": "major"}
+    path = f"/analyses/{analysis['id']}/findings"
+    answer = {"audit_id": str(audit.id), "question_id": "mgmt-01"}
+    refused = [
+        ([answer, {"evidence_id": str(foreign_evidence.id)}], "links.1.evidence_id"),
+        ([{"audit_id": str(foreign_audit.id), "question_id": "mgmt-01"}], "links.0.audit_id"),
+        ([{"audit_id": str(audit.id), "question_id": "no-such"}], "links.0.question_id"),
+    ]
+    for links, field in refused:
+        response = post(client, tenant, path, {**finding, "links": links})
+        assert (response.status_code, response.json()["errors"][0]["field"]) == (404, field)
+    invalid = post(client, tenant, path, {**finding, "links": [{"audit_id": str(audit.id)}]})
+    assert (invalid.status_code, invalid.json()["errors"][0]["field"]) == (
+        422,
+        "links.0.question_id",
+    )
+    created = post(
+        client, tenant, path, {**finding, "links": [answer, {"evidence_id": str(evidence.id)}]}
+    )
+    assert created.status_code == 201, created.text
+    expected = [
+        {"audit_id": str(audit.id), "question_id": "mgmt-01", "evidence_id": None},
+        {"audit_id": str(audit.id), "question_id": "mgmt-01", "evidence_id": str(evidence.id)},
+    ]
+    assert sorted(created.json()["links"], key=str) == sorted(expected, key=str)
+    read = client.get(f"{API}/analyses/{analysis['id']}", headers=tenant.headers(Role.supplier))
+    assert [len(f["links"]) for f in read.json()["findings"]] == [2]
+    assert read.json()["version"] == 2
