@@ -9,7 +9,7 @@ from service.accounts.models import User
 from service.engagements.facts import supplier_names
 from service.engagements.models import Engagement, Event, EventKind
 from service.engagements.service import bump_version, check_version
-from service.errors import Conflict, NotFound, Unprocessable
+from service.errors import Conflict, NotFound
 from service.programmes.models import Organization, OrganizationKind
 from service.roundtables.models import (
     Cancellation,
@@ -148,10 +148,11 @@ def hold(
         reason = f"the round table starts at {starts}; it cannot be held before"
         raise Conflict(reason, blocked_by=[reason])
     invitees = {row.organization_id: row for row in invitees_of(session, round_table)}
-    for item in data.attendance:
+    for n, item in enumerate(data.attendance):
         if item.organization_id not in invitees:
-            raise Unprocessable(
-                f"organization {item.organization_id} was not invited", field="attendance"
+            raise NotFound(
+                f"organization {item.organization_id} was not invited to this round table",
+                field=f"attendance.{n}.organization_id",
             )
     came = {item.organization_id: item.attendees for item in data.attendance}
     for organization_id, row in invitees.items():

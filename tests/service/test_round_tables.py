@@ -155,8 +155,14 @@ def test_attendance_of_an_organization_not_invited_is_refused(
         "attendance": [{"organization_id": str(donor.id), "attendees": ["Sophie"]}],
     }
     response = act(client, tenant, f"{round_table.id}/hold", body)
-    assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "attendance"
+    assert response.status_code == 404
+    assert response.json()["errors"] == [
+        {
+            "field": "attendance.0.organization_id",
+            "message": f"organization {donor.id} was not invited to this round table",
+            "type": "value_error",
+        }
+    ]
 
 
 def test_a_round_table_cannot_be_held_before_it_starts(
