@@ -428,7 +428,13 @@ ENDPOINTS = [
         target,
         ACT,
         if_match=True,
-        body=lambda tag, _w: {"value": 97, "reason": f"revised by {tag}"},
+        body=lambda tag, _w: {
+            "kind": "kpi",
+            "kpi": "on_time_delivery",
+            "value": 97,
+            "due_on": "2027-06-30",
+            "reason": f"revised by {tag}",
+        },
     ),
     Endpoint("GET", "/api/v1/targets/{target_id}/history", target, statuses(404, **UNIT_AND_FIRMS)),
     Endpoint(
