@@ -17,6 +17,7 @@ from service.engagements.router import IF_MATCH_PATTERN
 from service.engagements.router import router as engagements_router
 from service.errors import install_error_handlers, problem_openapi
 from service.idempotency.middleware import IdempotencyMiddleware
+from service.plans.router import router as plans_router
 from service.programmes.router import router as programmes_router
 from service.request_log import RequestLogMiddleware
 from service.roundtables.router import router as roundtables_router
@@ -47,6 +48,7 @@ def create_app() -> FastAPI:
     api.include_router(roundtables_router)
     api.include_router(targets_router)
     api.include_router(analyses_router)
+    api.include_router(plans_router)
     app.include_router(api)
     app.include_router(health.router)
     app.add_api_route("/", _home, include_in_schema=False)

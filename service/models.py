@@ -5,11 +5,20 @@ from service.analyses.models import Analysis, Finding, KpiValue
 from service.audits.models import Answer, Audit, Evidence
 from service.engagements.models import Engagement, Event, Participation
 from service.idempotency.models import IdempotencyRecord
+from service.plans.models import (
+    Action,
+    FundingShare,
+    PartnershipDecision,
+    Plan,
+    PlanApproval,
+    Review,
+)
 from service.programmes.models import Organization, Programme
 from service.roundtables.models import RoundTable, RoundTableInvitee
 from service.targets.models import Target, TargetRevision
 
 __all__ = [
+    "Action",
     "Analysis",
     "Answer",
     "ApiToken",
@@ -18,12 +27,17 @@ __all__ = [
     "Event",
     "Evidence",
     "Finding",
+    "FundingShare",
     "IdempotencyRecord",
     "KpiValue",
     "LoginAttempt",
     "Organization",
     "Participation",
+    "PartnershipDecision",
+    "Plan",
+    "PlanApproval",
     "Programme",
+    "Review",
     "RoundTable",
     "RoundTableInvitee",
     "Target",

@@ -3,20 +3,22 @@
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from service.accounts.models import ApiToken, Role, TokenKind, User
-from service.analyses.models import Analysis
+from service.analyses.models import Analysis, Finding, KpiSource, KpiValue, Severity
 from service.audits.models import Audit, AuditPurpose, Evidence
 from service.engagements.models import Engagement, Participation
+from service.plans.models import Action, ActionCategory, FundingShare, Payer, Plan
 from service.programmes.models import Organization, OrganizationKind, Programme
 from service.roundtables.models import RoundTable, RoundTableInvitee
 from service.security import hash_password, new_token, token_digest
 from service.targets.models import Target, TargetKind
 from service.types import utcnow
-from workflows import AuditState
+from workflows import AnalysisState, AuditState, ParticipationState, Phase
 
 PASSWORD = "correct horse battery"
 
@@ -46,6 +48,8 @@ class Tenant:
     round_table: "RoundTable | None" = None
     target: "Target | None" = None
     analysis: "Analysis | None" = None
+    plan: "Plan | None" = None
+    action: "Action | None" = None
 
     def headers(self, role: Role) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
@@ -242,3 +246,70 @@ def make_analysis(session: Session, tenant: Tenant) -> Analysis:
     session.add(analysis)
     session.commit()
     return analysis
+
+
+def make_plan_ready(session: Session, tenant: Tenant) -> Finding:
+    """The tenant's engagement in improvement_plans, its supplier analysed with an approved
+    analysis holding one major finding and a lead-time baseline; returns the finding."""
+    tenant.engagement = make_engagement(session, tenant)
+    tenant.engagement.phase = Phase.improvement_plans
+    participation = session.exec(
+        select(Participation).where(Participation.engagement_id == tenant.engagement.id)
+    ).one()
+    participation.state = ParticipationState.analysed
+    session.add_all([tenant.engagement, participation])
+    tenant.participation = participation
+    analysis = make_analysis(session, tenant)
+    analysis.state = AnalysisState.approved
+    finding = Finding(
+        analysis_id=analysis.id,
+        area="delivery",
+        description="Orders are planned on paper, weekly.",
+        severity=Severity.major,
+        created_by=tenant.users[Role.broker].id,
+    )
+    baseline = KpiValue(
+        engagement_id=tenant.engagement.id,
+        organization_id=participation.supplier_id,
+        analysis_id=analysis.id,
+        kpi="lead_time",
+        value="14",
+        measured_on=date(2026, 10, 1),
+        source=KpiSource.baseline,
+        recorded_by=tenant.users[Role.broker].id,
+    )
+    session.add_all([analysis, finding, baseline])
+    session.commit()
+    tenant.analysis = analysis
+    return finding
+
+
+def make_plan(session: Session, tenant: Tenant) -> tuple[Plan, Action]:
+    """A draft plan of the tenant's supplier with one training action its provider delivers."""
+    assert tenant.engagement is not None
+    assert tenant.participation is not None
+    plan = Plan(
+        programme_id=tenant.programme.id,
+        engagement_id=tenant.engagement.id,
+        participation_id=tenant.participation.id,
+        organization_id=tenant.participation.supplier_id,
+        starts_on=date(2027, 1, 1),
+        created_by=tenant.users[Role.broker].id,
+    )
+    session.add(plan)
+    session.flush()
+    action = Action(
+        programme_id=tenant.programme.id,
+        plan_id=plan.id,
+        category=ActionCategory.training,
+        title="Production planning course",
+        provider_id=tenant.organizations[OrganizationKind.provider].id,
+        starts_on=date(2027, 1, 10),
+        due_on=date(2027, 3, 31),
+        estimated_cost=Decimal("1500.00"),
+    )
+    session.add(action)
+    session.flush()
+    session.add(FundingShare(action_id=action.id, payer=Payer.programme, percent=Decimal(100)))
+    session.commit()
+    return plan, action

@@ -29,6 +29,7 @@ from workflows.participation import (
     apply_to_participation,
     available_for_participation,
 )
+from workflows.plan import PlanSnapshot, PlanState, apply_to_plan, available_for_plan
 from workflows.states import ParticipationState, Phase
 
 __all__ = [
@@ -41,6 +42,8 @@ __all__ = [
     "ParticipationSnapshot",
     "ParticipationState",
     "Phase",
+    "PlanSnapshot",
+    "PlanState",
     "ReasonRequired",
     "TransitionRefused",
     "TriggerCheck",
@@ -50,10 +53,12 @@ __all__ = [
     "apply_to_analysis",
     "apply_to_audit",
     "apply_to_participation",
+    "apply_to_plan",
     "available",
     "available_for_analysis",
     "available_for_audit",
     "available_for_participation",
+    "available_for_plan",
     "can_add_candidate",
     "candidate_addition_blocked_by",
     "describe",

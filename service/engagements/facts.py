@@ -1,7 +1,7 @@
 """The guard facts the workflows read, computed from the database.
 
-Each phase's exit condition is a fact here. Facts whose records arrive with later work
-(audits, round tables, analyses, plans, decisions) stay unmet until their query is added.
+Each phase's exit condition is a fact here: audits, round tables, targets, analyses, plans
+and partnership decisions each answer for their own.
 """
 
 import uuid
@@ -10,7 +10,27 @@ from sqlmodel import Session, select
 
 from service.engagements.models import Engagement, Participation
 from service.programmes.models import Organization
-from workflows import AuditState, EngagementSnapshot, ParticipationFacts, ParticipationSnapshot
+from workflows import (
+    AuditState,
+    EngagementSnapshot,
+    ParticipationFacts,
+    ParticipationSnapshot,
+    ParticipationState,
+    PlanState,
+)
+
+# Participations whose partnership decision is recorded.
+DECIDED = frozenset(
+    {
+        ParticipationState.partner,
+        ParticipationState.conditional_partner,
+        ParticipationState.no_partnership,
+    }
+)
+# Plan states at or past approval.
+APPROVED_PLAN = frozenset(
+    {PlanState.approved, PlanState.in_progress, PlanState.final_review, PlanState.closed}
+)
 
 
 def supplier_names(session: Session, engagement: Engagement) -> list[tuple[Participation, str]]:
@@ -27,6 +47,7 @@ def supplier_names(session: Session, engagement: Engagement) -> list[tuple[Parti
 def engagement_snapshot(session: Session, engagement: Engagement) -> EngagementSnapshot:
     """Everything the engagement guards need, in one plain snapshot."""
     from service.analyses.service import approved_firms
+    from service.plans.service import closed_firms
     from service.roundtables.service import attended_organizations, held_with_minutes
     from service.targets.service import with_targets
 
@@ -35,6 +56,7 @@ def engagement_snapshot(session: Session, engagement: Engagement) -> EngagementS
     attended = attended_organizations(session, engagement.id)
     targeted = with_targets(session, engagement.id)
     analysed = approved_firms(session, engagement.id)
+    closed = closed_firms(session, engagement.id)
     participations = tuple(
         ParticipationFacts(
             name=name,
@@ -43,6 +65,8 @@ def engagement_snapshot(session: Session, engagement: Engagement) -> EngagementS
             attended_round_table=participation.supplier_id in attended,
             has_agreed_targets=participation.id in targeted,
             has_approved_analysis=participation.supplier_id in analysed,
+            plan_closed=participation.supplier_id in closed,
+            has_partnership_decision=participation.state in DECIDED,
         )
         for participation, name in supplier_names(session, engagement)
     )
@@ -55,6 +79,7 @@ def engagement_snapshot(session: Session, engagement: Engagement) -> EngagementS
         round_table_held_with_minutes=held_with_minutes(session, engagement.id),
         buyer_attended_round_table=engagement.buyer_id in attended,
         buyer_has_approved_analysis=engagement.buyer_id in analysed,
+        buyer_plan_closed=engagement.buyer_id in closed,
     )
 
 
@@ -62,13 +87,18 @@ def participation_snapshot(
     session: Session, engagement: Engagement, participation: Participation
 ) -> ParticipationSnapshot:
     """Everything the participation guards need about one supplier."""
+    from service.plans.service import plan_states
+
     supplier = session.get(Organization, participation.supplier_id)
+    plan = plan_states(session, engagement.id).get(participation.supplier_id)
     return ParticipationSnapshot(
         name=supplier.name if supplier else "the supplier",
         state=participation.state,
         engagement_phase=engagement.phase,
         has_reviewed_evaluation_audit=participation.id
         in reviewed_evaluations(session, engagement.id),
+        plan_approved=plan in APPROVED_PLAN,
+        plan_closed=plan == PlanState.closed,
     )
 
 

@@ -64,6 +64,8 @@ class EventKind(StrEnum):
     round_table = "round_table"
     target = "target"
     analysis = "analysis"
+    plan = "plan"
+    decision = "decision"
 
 
 class Event(SQLModel, table=True):

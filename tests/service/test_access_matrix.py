@@ -22,6 +22,7 @@ from tests.factories import (
     Tenant,
     make_analysis,
     make_engagement,
+    make_plan,
     make_reviewed_audit,
     make_round_table,
     make_superuser,
@@ -164,6 +165,27 @@ def analysis(tenant: Tenant) -> dict[str, Any]:
     return {"analysis_id": tenant.analysis.id}
 
 
+def plan(tenant: Tenant) -> dict[str, Any]:
+    assert tenant.plan is not None
+    return {"plan_id": tenant.plan.id}
+
+
+def action(tenant: Tenant) -> dict[str, Any]:
+    assert tenant.action is not None
+    return {"action_id": tenant.action.id}
+
+
+def new_action(tag: str, _world: World) -> dict[str, Any]:
+    return {
+        "category": "technical_assistance",
+        "title": f"Assistance {tag}",
+        "starts_on": "2027-02-01",
+        "due_on": "2027-04-30",
+        "estimated_cost": "800.00",
+        "funding": [{"payer": "firm", "percent": "50"}, {"payer": "buyer", "percent": "50"}],
+    }
+
+
 UNIT_AND_FIRMS = {"admin": 200, "broker": 200, "buyer": 200, "supplier": 200}
 ENGAGEMENTS = "/api/v1/engagements/{engagement_id}"
 PARTICIPATION = ENGAGEMENTS + "/participations/{participation_id}"
@@ -172,6 +194,9 @@ ROUND_TABLE = "/api/v1/round-tables/{round_table_id}"
 ACT = statuses(404, admin=200, broker=200, buyer=403, supplier=403)
 CREATED = statuses(404, admin=201, broker=201, buyer=403, supplier=403)
 ANALYSIS = "/api/v1/analyses/{analysis_id}"
+PLAN = "/api/v1/plans/{plan_id}"
+# Allowed to act, but the engagement is at enrolment or the plan is a draft: 409.
+REFUSED_BY_RULE = statuses(404, admin=409, broker=409, buyer=403, supplier=403)
 # Allowed to act, but a reviewed audit is locked: the rule answers 409.
 LOCKED = statuses(404, admin=409, broker=409, buyer=403, supplier=403)
 
@@ -481,6 +506,78 @@ ENDPOINTS = [
         statuses(404, admin=409, broker=409, buyer=403, supplier=403),
         if_match=True,
     ),
+    Endpoint(
+        "POST",
+        ENGAGEMENTS + "/plans",
+        engagement,
+        REFUSED_BY_RULE,
+        body=lambda _t, _w: {"participation_id": None, "starts_on": "2027-01-01"},
+    ),
+    Endpoint("GET", ENGAGEMENTS + "/plans", engagement, statuses(404, **UNIT_AND_FIRMS)),
+    Endpoint("GET", PLAN, plan, statuses(404, **UNIT_AND_FIRMS)),
+    Endpoint(
+        "PATCH",
+        PLAN,
+        plan,
+        ACT,
+        if_match=True,
+        body=lambda _t, _w: {"starts_on": "2027-01-05", "months": 7},
+    ),
+    Endpoint("GET", PLAN + "/transitions", plan, statuses(404, **UNIT_AND_FIRMS)),
+    Endpoint(
+        "POST",
+        PLAN + "/transitions/{trigger}",
+        lambda t: {**plan(t), "trigger": "submit"},
+        REFUSED_BY_RULE,
+        if_match=True,
+    ),
+    Endpoint(
+        "POST",
+        PLAN + "/approvals",
+        plan,
+        # Each firm approves for its party, but only a submitted plan: 409.
+        statuses(404, admin=409, broker=409, buyer=409, supplier=409),
+        if_match=True,
+    ),
+    Endpoint("POST", PLAN + "/actions", plan, CREATED, if_match=True, body=new_action),
+    Endpoint(
+        "GET", "/api/v1/actions/{action_id}", action, statuses(404, provider=200, **UNIT_AND_FIRMS)
+    ),
+    Endpoint(
+        "PATCH",
+        "/api/v1/actions/{action_id}",
+        action,
+        statuses(404, admin=200, broker=200, buyer=403, supplier=200, provider=200),
+        if_match=True,
+        body=lambda _t, _w: {"status": "in_progress", "progress": 10},
+    ),
+    Endpoint(
+        "POST",
+        PLAN + "/reviews",
+        plan,
+        REFUSED_BY_RULE,
+        if_match=True,
+        body=lambda tag, _w: {"held_on": "2026-11-01", "notes": f"Reviewed by {tag}"},
+    ),
+    Endpoint(
+        "POST",
+        PLAN + "/final-kpis",
+        plan,
+        REFUSED_BY_RULE,
+        if_match=True,
+        body=lambda _t, _w: {
+            "values": [{"kpi": "lead_time", "value": 9, "measured_on": "2027-07-01"}]
+        },
+    ),
+    Endpoint(
+        "POST",
+        PARTICIPATION + "/decision",
+        participation,
+        # The buyer decides (with the unit), but the candidate's plan is not closed: 409.
+        statuses(404, admin=409, broker=409, buyer=409, supplier=403),
+        if_match=True,
+        body=lambda _t, _w: {"outcome": "partnership", "rationale": "Reliable deliveries"},
+    ),
 ]
 # Routes outside the API (probes) and the login form, which needs no caller.
 UNAUTHENTICATED = {("GET", "/healthz"), ("GET", "/readyz"), ("POST", "/api/v1/auth/login")}
@@ -501,6 +598,7 @@ def world(session: Session) -> World:
         tenant.round_table = make_round_table(session, tenant)
         tenant.target = make_target(session, tenant)
         tenant.analysis = make_analysis(session, tenant)
+        tenant.plan, tenant.action = make_plan(session, tenant)
     spare = make_supplier(session, own, "Spare supplier")
     return World(own, foreign, token, spare.id)
 

@@ -1,0 +1,1 @@
+"""Integrated improvement plans: actions, funding, approvals, monthly reviews, closing."""
