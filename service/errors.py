@@ -141,7 +141,7 @@ def _field_name(location: tuple[Any, ...] | list[Any], body: Any) -> str:
     node = body
     for index, part in enumerate(parts):
         if isinstance(node, dict) and isinstance(part, str) and index < len(parts) - 1:
-            tags = {node.get(name) for name in DISCRIMINATORS}
+            tags = [node.get(name) for name in DISCRIMINATORS]  # any JSON value, even unhashable
             if part in tags or part not in node:
                 continue
         kept.append(str(part))

@@ -231,3 +231,11 @@ def test_agreed_targets_meet_the_last_round_table_fact(
     blocked = next(t for t in transitions if t["trigger"] == "start_analysis")["blocked_by"]
     assert "1 selected supplier has no agreed targets: Alpha supplier" not in blocked
     assert blocked[0] == "no round table has been held with minutes"
+
+
+def test_a_discriminator_of_the_wrong_type_is_named(client: TestClient, session: Session) -> None:
+    tenant, _participation = selected(session)
+    for tag in ({}, [], 3, None):
+        response = record(client, tenant, kind="kpi", kpi=tag, value=1, due_on="2027-06-30")
+        assert response.status_code == 422, tag
+        assert [error["field"] for error in response.json()["errors"]] == ["kpi"], tag
