@@ -54,9 +54,9 @@ OPEN_PLAN = frozenset(
 )
 
 
-def today_in(session: Session, programme_id: uuid.UUID) -> date:
+def today_in(session: Session, programme_id: uuid.UUID | None) -> date:
     """Today in the programme's timezone: the day a firm sees on its calendar."""
-    programme = session.get(Programme, programme_id)
+    programme = session.get(Programme, programme_id) if programme_id else None
     zone = ZoneInfo(programme.timezone if programme else "UTC")
     return datetime.now(zone).date()
 

@@ -578,6 +578,24 @@ ENDPOINTS = [
         if_match=True,
         body=lambda _t, _w: {"outcome": "partnership", "rationale": "Reliable deliveries"},
     ),
+    Endpoint(
+        "GET",
+        "/api/v1/tracking/overdue-actions",
+        nothing,
+        statuses(200),
+        has_foreign_object=False,
+    ),
+    Endpoint(
+        "GET", "/api/v1/tracking/missed-reviews", nothing, statuses(200), has_foreign_object=False
+    ),
+    Endpoint("GET", ENGAGEMENTS + "/timeline", engagement, statuses(404, **UNIT_AND_FIRMS)),
+    Endpoint("GET", ENGAGEMENTS + "/costs", engagement, statuses(404, **UNIT_AND_FIRMS)),
+    Endpoint(
+        "GET",
+        "/api/v1/programmes/{programme_id}/costs",
+        programme,
+        statuses(403, admin=200, broker=200, observer=200, superuser=200),
+    ),
 ]
 # Routes outside the API (probes) and the login form, which needs no caller.
 UNAUTHENTICATED = {("GET", "/healthz"), ("GET", "/readyz"), ("POST", "/api/v1/auth/login")}
