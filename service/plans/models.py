@@ -128,6 +128,7 @@ class FundingShare(SQLModel, table=True):
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     action_id: uuid.UUID = Field(foreign_key="action.id", index=True)
+    position: int = 0  # the order the shares were given in
     payer: Payer = Field(sa_type=enum_type(Payer))
     organization_id: uuid.UUID | None = Field(default=None, foreign_key="organization.id")
     percent: Decimal = Field(sa_type=sa.Numeric(5, 2))

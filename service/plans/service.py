@@ -267,10 +267,11 @@ def add_action(
     )
     session.add(action)
     session.flush()
-    for share in data.funding:
+    for position, share in enumerate(data.funding):
         session.add(
             FundingShare(
                 action_id=action.id,
+                position=position,
                 payer=share.payer,
                 organization_id=share.organization_id,
                 percent=Decimal(share.percent),
@@ -596,7 +597,8 @@ def actions_of(session: Session, plan_ids: list[Any]) -> list[Action]:
 
 def shares_of(session: Session, action_ids: list[Any]) -> list[FundingShare]:
     statement = select(FundingShare).where(col(FundingShare.action_id).in_(action_ids))
-    return list(session.exec(statement.order_by(col(FundingShare.id))).all())
+    ordered = statement.order_by(col(FundingShare.action_id), col(FundingShare.position))
+    return list(session.exec(ordered).all())
 
 
 def reviews_of(session: Session, plan_ids: list[Any]) -> list[Review]:

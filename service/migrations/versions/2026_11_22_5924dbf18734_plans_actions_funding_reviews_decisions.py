@@ -132,6 +132,7 @@ def upgrade() -> None:
     op.create_table('fundingshare',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('action_id', sa.Uuid(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('payer', sa.Enum('firm', 'buyer', 'programme', 'donor', 'loan', name='payer', native_enum=False, length=32), nullable=False),
     sa.Column('organization_id', sa.Uuid(), nullable=True),
     sa.Column('percent', sa.Numeric(precision=5, scale=2), nullable=False),
