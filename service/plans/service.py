@@ -173,7 +173,7 @@ def change_window(
     end = add_months(starts_on, months)
     for action in actions_of(session, [plan.id]):
         if action.starts_on < starts_on or action.due_on > end:
-            raise Unprocessable(
+            raise Conflict(
                 f"action {action.title!r} ({action.starts_on} to {action.due_on}) would fall "
                 f"outside the plan ({starts_on} to {end})",
                 field="starts_on",
