@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, exists, func, or_
 from sqlmodel import Session, SQLModel, col, select
 
 from service.accounts.models import Role, User
@@ -171,10 +171,14 @@ def overdue_actions(
     "/tracking/missed-reviews", response_model=list[MissedReview], responses=problems(401, 422)
 )
 def missed_reviews(
-    caller: CallerDep, broker_id: uuid.UUID | None = None, buyer_id: uuid.UUID | None = None
+    caller: CallerDep,
+    broker_id: uuid.UUID | None = None,
+    buyer_id: uuid.UUID | None = None,
+    provider_id: uuid.UUID | None = None,
 ) -> list[MissedReview]:
     """Plans in progress that have gone a month or more without a monthly review, longest
-    first; filter by broker or buyer. Providers and observers follow no plan: empty."""
+    first; filter by broker, buyer, or a provider delivering one of the plan's actions.
+    Providers and observers follow no plan: empty."""
     if caller.user.role in {Role.provider, Role.observer}:
         return []
     today = service.today_in(caller.session, caller.user.programme_id)
@@ -192,6 +196,11 @@ def missed_reviews(
         .where(Plan.state == PlanState.in_progress)
     )
     statement = _filters(_visible(statement, caller.user), broker_id, buyer_id)
+    if provider_id is not None:
+        delivers = exists().where(
+            col(Action.plan_id) == Plan.id, col(Action.provider_id) == provider_id
+        )
+        statement = statement.where(delivers)
     result = []
     for plan, engagement, firm, held_on in caller.session.exec(statement).all():
         end = min(today, service.ends_on(plan))

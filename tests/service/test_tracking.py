@@ -175,6 +175,10 @@ def test_missed_reviews_count_whole_months(client: TestClient, session: Session)
     # The last review was 40 days ago: at least one whole month, less than two.
     assert [(r["firm"], r["months_without_review"]) for r in rows] == [("Alpha supplier", 1)]
     assert get(client, tenant, "/tracking/missed-reviews", Role.provider).json() == []
+    provider = str(tenant.organizations[OrganizationKind.provider].id)
+    assert len(get(client, tenant, "/tracking/missed-reviews", provider_id=provider).json()) == 1
+    no_provider = str(tenant.organizations[OrganizationKind.supplier].id)
+    assert get(client, tenant, "/tracking/missed-reviews", provider_id=no_provider).json() == []
 
 
 def test_the_timeline_shows_progress_and_kpis_month_by_month(
