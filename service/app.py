@@ -20,6 +20,7 @@ from service.idempotency.middleware import IdempotencyMiddleware
 from service.plans.router import router as plans_router
 from service.plans.tracking import router as tracking_router
 from service.programmes.router import router as programmes_router
+from service.reports.router import router as reports_router
 from service.request_log import RequestLogMiddleware
 from service.roundtables.router import router as roundtables_router
 from service.settings import get_settings
@@ -51,6 +52,7 @@ def create_app() -> FastAPI:
     api.include_router(analyses_router)
     api.include_router(plans_router)
     api.include_router(tracking_router)
+    api.include_router(reports_router)
     app.include_router(api)
     app.include_router(health.router)
     app.add_api_route("/", _home, include_in_schema=False)

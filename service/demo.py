@@ -7,7 +7,8 @@ from sqlmodel import Session, select
 from service.accounts.models import Role, User
 from service.database import write_session
 from service.demo_audits import evaluate_candidates, organization_names, select_all
-from service.demo_phases import approve_analyses, hold_round_table
+from service.demo_phases import hold_round_table
+from service.demo_plans import completed_engagement, plans_in_progress
 from service.engagements.models import Engagement, Event, EventKind, Participation
 from service.programmes.models import Organization, OrganizationKind, Programme
 from service.security import hash_password
@@ -198,12 +199,10 @@ def _engagements(
         elif buyer.name == "Lácteos Helados del Valle":  # round table held, targets agreed
             select_all(session, engagement, broker)
             hold_round_table(session, engagement, broker, names)
-        elif buyer.name == "Calzado Centroamericano S.A.":  # analyses approved, ready for plans
-            select_all(
-                session, engagement, broker, except_names=("Calzados Artesanales de Masaya",)
-            )
-            hold_round_table(session, engagement, broker, names)
-            approve_analyses(session, engagement, broker, names)
+        elif buyer.name == "Calzado Centroamericano S.A.":  # plans on track, at risk, off track
+            plans_in_progress(session, engagement, broker, names)
+        elif buyer.name == "Café y Cereales de Matagalpa":  # plans closed, partners decided
+            completed_engagement(session, engagement, broker, names)
 
 
 def _demo_event(engagement: Engagement, actor: User, kind: EventKind, **fields: object) -> Event:

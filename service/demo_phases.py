@@ -1,13 +1,14 @@
 """Demo engagements further along: round tables held with targets, analyses approved."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from service.accounts.models import User
 from service.analyses.models import Analysis, Finding, KpiSource, KpiValue, Severity
+from service.audits.models import Answer, Audit, Evidence
 from service.demo_audits import KPI_VALUES, MATURITY
 from service.engagements.models import Engagement, Event, EventKind, Participation
 from service.roundtables.models import RoundTable, RoundTableInvitee, RoundTableState
@@ -15,6 +16,20 @@ from service.targets.models import Party, Target, TargetKind
 from service.types import utcnow
 from workflows import AnalysisState, ParticipationState, Phase
 
+# The rows of an engagement's history, each with the instant it was recorded.
+RECORDED: dict[Any, Any] = {
+    Engagement: Engagement.created_at,
+    Participation: Participation.created_at,
+    Event: Event.created_at,
+    Audit: Audit.created_at,
+    Answer: Answer.answered_at,
+    Evidence: Evidence.created_at,
+    RoundTable: RoundTable.created_at,
+    Target: Target.created_at,
+    Analysis: Analysis.created_at,
+    Finding: Finding.created_at,
+    KpiValue: KpiValue.created_at,
+}
 AGENDA = [
     "What the buyer needs: quality, delivery and volumes for next year",
     "Results of the supplier evaluations",
@@ -46,6 +61,19 @@ def _move(engagement: Engagement, actor: User, trigger: str, dest: Phase) -> Eve
     )
     engagement.phase, engagement.version = dest, engagement.version + 1
     return event
+
+
+def backdate(session: Session, since: datetime, days: int) -> None:
+    """Move every row recorded since `since` back by `days`, its instants and its dates alike,
+    so that a demo engagement's earlier phases happened months ago rather than today."""
+    session.flush()
+    delta = timedelta(days=days)
+    for model, recorded_at in RECORDED.items():
+        for row in session.exec(select(model).where(col(recorded_at) >= since)).all():
+            for name in type(row).model_fields:
+                value = getattr(row, name)
+                if isinstance(value, date):  # a datetime is a date too
+                    setattr(row, name, value - delta)
 
 
 def _selected(session: Session, engagement: Engagement) -> list[Participation]:

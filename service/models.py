@@ -14,6 +14,7 @@ from service.plans.models import (
     Review,
 )
 from service.programmes.models import Organization, Programme
+from service.reports.models import IssuedReport
 from service.roundtables.models import RoundTable, RoundTableInvitee
 from service.targets.models import Target, TargetRevision
 
@@ -29,6 +30,7 @@ __all__ = [
     "Finding",
     "FundingShare",
     "IdempotencyRecord",
+    "IssuedReport",
     "KpiValue",
     "LoginAttempt",
     "Organization",

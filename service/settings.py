@@ -1,5 +1,6 @@
 """Service settings, read from SUPPLIERDEV_* environment variables."""
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +23,10 @@ class Settings(BaseSettings):
     api_token_max_days: int = Field(default=365, ge=1, le=3650)
     upload_dir: Path = VAR_DIR / "uploads"
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    # Issued PDF reports, kept by their sha256 so that each can be fetched again unchanged.
+    reports_dir: Path = VAR_DIR / "reports"
+    # Reports rendered at once per worker; others wait their turn.
+    max_concurrent_renders: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
     default_language: str = Field(default="en", pattern="^(en|es|fr)$")
     # Audit templates and the KPI catalogue; the repository's folder unless set (Docker sets it).
     templates_dir: Path = Path(__file__).resolve().parents[1] / "audit_templates"

@@ -14,10 +14,13 @@ from service.audits.models import Audit, AuditPurpose, Evidence
 from service.engagements.models import Engagement, Participation
 from service.plans.models import Action, ActionCategory, FundingShare, Payer, Plan
 from service.programmes.models import Organization, OrganizationKind, Programme
+from service.reports import store as report_store
+from service.reports.models import IssuedReport, ReportKind
 from service.roundtables.models import RoundTable, RoundTableInvitee
 from service.security import hash_password, new_token, token_digest
+from service.settings import get_settings
 from service.targets.models import Target, TargetKind
-from service.types import utcnow
+from service.types import Language, utcnow
 from workflows import AnalysisState, AuditState, ParticipationState, Phase
 
 PASSWORD = "correct horse battery"
@@ -50,6 +53,7 @@ class Tenant:
     analysis: "Analysis | None" = None
     plan: "Plan | None" = None
     action: "Action | None" = None
+    report: "IssuedReport | None" = None
 
     def headers(self, role: Role) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
@@ -313,3 +317,26 @@ def make_plan(session: Session, tenant: Tenant) -> tuple[Plan, Action]:
     session.add(FundingShare(action_id=action.id, payer=Payer.programme, percent=Decimal(100)))
     session.commit()
     return plan, action
+
+
+def make_report(session: Session, tenant: Tenant) -> IssuedReport:
+    """An issued plan report of the tenant's supplier, its bytes in the reports folder."""
+    assert tenant.plan is not None
+    pdf = b"%PDF-1.7\n% a stored report\n%%EOF\n"
+    sha256, key = report_store.store(pdf, get_settings().reports_dir)
+    report = IssuedReport(
+        programme_id=tenant.programme.id,
+        engagement_id=tenant.plan.engagement_id,
+        organization_id=tenant.plan.organization_id,
+        kind=ReportKind.plan,
+        subject_id=tenant.plan.id,
+        language=Language.en,
+        title="Plan",
+        sha256=sha256,
+        size=len(pdf),
+        storage_key=key,
+        issued_by=tenant.users[Role.broker].id,
+    )
+    session.add(report)
+    session.commit()
+    return report

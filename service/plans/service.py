@@ -633,16 +633,24 @@ def health_of(
     return plan_health(facts, today)
 
 
-def warnings_of(plan: Plan, actions: list[Action]) -> list[str]:
-    """What the method advises against without forbidding it: early investment."""
+def early_investments(plan: Plan, actions: list[Action]) -> list[Action]:
+    """Investment actions starting in the plan's first two months (not cancelled)."""
     early = add_months(plan.starts_on, 2)
     return [
-        f"investment action {action.title!r} starts in the plan's first two months; "
-        "capital investment usually comes after training and assistance"
+        action
         for action in actions
         if action.category == ActionCategory.investment
         and action.status != ActionStatus.cancelled
         and action.starts_on < early
+    ]
+
+
+def warnings_of(plan: Plan, actions: list[Action]) -> list[str]:
+    """What the method advises against without forbidding it: early investment."""
+    return [
+        f"investment action {action.title!r} starts in the plan's first two months; "
+        "capital investment usually comes after training and assistance"
+        for action in early_investments(plan, actions)
     ]
 
 
@@ -679,6 +687,18 @@ def decide_partnership(
     reason = data.rationale
     if decision.conditions:
         reason = f"{data.rationale} (conditions: {decision.conditions})"
+    session.add(
+        Event(
+            programme_id=engagement.programme_id,
+            engagement_id=engagement.id,
+            participation_id=participation.id,
+            actor_id=actor.id,
+            kind=EventKind.decision,
+            trigger="decide_partnership",
+            to_state=outcome.value,
+            reason=reason,
+        )
+    )
     transition_participation(
         session=session,
         actor=actor,

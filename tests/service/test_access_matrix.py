@@ -23,6 +23,7 @@ from tests.factories import (
     make_analysis,
     make_engagement,
     make_plan,
+    make_report,
     make_reviewed_audit,
     make_round_table,
     make_superuser,
@@ -173,6 +174,11 @@ def plan(tenant: Tenant) -> dict[str, Any]:
 def action(tenant: Tenant) -> dict[str, Any]:
     assert tenant.action is not None
     return {"action_id": tenant.action.id}
+
+
+def report(tenant: Tenant) -> dict[str, Any]:
+    assert tenant.report is not None
+    return {"report_id": tenant.report.id}
 
 
 def new_action(tag: str, _world: World) -> dict[str, Any]:
@@ -596,6 +602,17 @@ ENDPOINTS = [
         programme,
         statuses(403, admin=200, broker=200, observer=200, superuser=200),
     ),
+    Endpoint(
+        "POST",
+        "/api/v1/reports",
+        nothing,
+        statuses(404, **dict.fromkeys(UNIT_AND_FIRMS, 201)),
+        body=lambda _t, w: {"kind": "plan", "subject_id": str(w.own.plan.id)},  # type: ignore[union-attr]
+        has_foreign_object=False,
+    ),
+    Endpoint("GET", "/api/v1/reports", nothing, statuses(200), has_foreign_object=False),
+    Endpoint("GET", "/api/v1/reports/{report_id}", report, statuses(404, **UNIT_AND_FIRMS)),
+    Endpoint("GET", "/api/v1/reports/{report_id}/pdf", report, statuses(404, **UNIT_AND_FIRMS)),
 ]
 # Routes outside the API (probes) and the login form, which needs no caller.
 UNAUTHENTICATED = {("GET", "/healthz"), ("GET", "/readyz"), ("POST", "/api/v1/auth/login")}
@@ -617,6 +634,7 @@ def world(session: Session) -> World:
         tenant.target = make_target(session, tenant)
         tenant.analysis = make_analysis(session, tenant)
         tenant.plan, tenant.action = make_plan(session, tenant)
+        tenant.report = make_report(session, tenant)
     spare = make_supplier(session, own, "Spare supplier")
     return World(own, foreign, token, spare.id)
 

@@ -53,16 +53,19 @@ def test_demo_loads_once_and_prints_one_login_per_role(engine: Engine, session: 
     reviewed = select(func.count()).where(Audit.state == "reviewed", Audit.purpose == "evaluation")
     assert session.exec(reviewed).one() == 9
     states = session.exec(select(Participation.state)).all()
-    assert (
-        sorted(states) == ["analysed"] * 2 + ["evaluated"] * 2 + ["not_selected"] + ["selected"] * 4
-    )
-    phases = sorted(session.exec(select(Engagement.phase)).all())
-    assert phases == [
-        "improvement_analysis",
-        "round_tables",
-        "supplier_evaluation",
-        "supplier_evaluation",
+    assert sorted(states) == [
+        "conditional_partner",
+        "implementing",
+        "implementing",
+        "not_selected",
+        "partner",
+        "selected",
+        "selected",
+        "selected",
+        "selected",
     ]
+    phases = sorted(session.exec(select(Engagement.phase)).all())
+    assert phases == ["completed", "improvement_plans", "round_tables", "supplier_evaluation"]
 
 
 def test_templates_check_passes_on_the_shipped_files() -> None:

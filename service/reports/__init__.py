@@ -1,0 +1,1 @@
+"""PDF reports: view data in Python, Jinja2 layout, WeasyPrint rendering, stored bytes."""

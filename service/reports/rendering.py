@@ -1,0 +1,122 @@
+"""From view data to PDF: Jinja2 templates (autoescaped, strict), Babel formats and gettext
+catalogues per language, and WeasyPrint confined to the report template folder."""
+
+import io
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+import jinja2
+from babel import Locale
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+from babel.support import Translations
+from markupsafe import Markup
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from service.reports.words import word_function
+
+TEMPLATES = Path(__file__).with_name("templates").resolve()
+LOCALES = Path(__file__).with_name("locales")
+LANGUAGES = ("en", "es", "fr")
+# The locale each report language formats dates, numbers and money in.
+LOCALE_OF = {"en": "en_US", "es": "es_NI", "fr": "fr_FR"}
+
+
+class TemplateFolderFetcher(URLFetcher):
+    """WeasyPrint may read the report template folder (stylesheet, fonts) and nothing else:
+    no network, no other local file. Refused URLs are dropped from the document."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=("file",), allow_redirects=False)
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        parsed = urlparse(url)
+        if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
+            raise ValueError(f"reports read only their own template folder, not {url}")
+        path = Path(unquote(parsed.path)).resolve()
+        if not path.is_relative_to(TEMPLATES) or not path.is_file():
+            raise ValueError(f"reports read only their own template folder, not {url}")
+        return super().fetch(path.as_uri(), headers)
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def translations(language: str) -> Translations:
+    """The interface strings of a language, read from its gettext catalogue (English is the
+    source language: no catalogue)."""
+    path = LOCALES / language / "LC_MESSAGES" / "messages.po"
+    if not path.exists():
+        return Translations()
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def environment(language: str) -> jinja2.Environment:
+    """A template environment of one language: autoescaped, strict, with its formats."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    catalogue = translations(language)
+    env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["word"] = word_function(catalogue.gettext)
+    locale = Locale.parse(LOCALE_OF[language])
+    env.filters["day"] = lambda value: format_date(value, "medium", locale=locale) if value else "—"
+    env.filters["long_day"] = lambda value: format_date(value, "long", locale=locale)
+    env.filters["short_day"] = lambda value: format_date(value, "short", locale=locale)
+    env.filters["number"] = lambda value, digits=0: _number(value, digits, locale)
+    env.filters["money"] = lambda value, currency: _money(value, currency, locale)
+    env.filters["svg"] = Markup  # charts are built and escaped by service.reports.charts
+    return env
+
+
+def _number(value: Any, digits: int, locale: Locale) -> str:
+    if value is None:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(Decimal(str(value)), format=pattern, locale=locale)
+
+
+def _money(value: Any, currency: str, locale: Locale) -> str:
+    if value is None:
+        return "—"
+    return format_currency(Decimal(str(value)), currency, locale=locale)
+
+
+def render_html(template: str, language: str, context: dict[str, Any]) -> str:
+    """The report's HTML: the template laid out over view data prepared in Python."""
+    return environment(language).get_template(template).render(language=language, **context)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of a report's HTML, fetching only from the template folder."""
+    document = HTML(
+        string=html, base_url=f"{TEMPLATES.as_uri()}/", url_fetcher=TemplateFolderFetcher()
+    )
+    return document.write_pdf()
+
+
+def month_names(language: str, first: date, count: int) -> list[str]:
+    """Short month names from a first month on, in a language: for chart axes."""
+    locale = Locale.parse(LOCALE_OF[language])
+    names = []
+    year, month = first.year, first.month
+    for _ in range(count):
+        names.append(format_date(date(year, month, 1), "MMM yy", locale=locale))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return names

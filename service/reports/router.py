@@ -1,0 +1,223 @@
+"""Routes for reports: issue one (rendered off the event loop, a few at a time), list what
+the caller may see, and fetch the stored bytes again, identical."""
+
+import threading
+import uuid
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from fastapi import APIRouter, Query, Response, status
+from sqlalchemy import false
+from sqlmodel import Session, col, select
+
+from service.accounts.models import Role, User
+from service.deps import CallerDep
+from service.engagements import access
+from service.engagements.models import Engagement
+from service.errors import Forbidden, NotFound, problems
+from service.pagination import CursorQuery, LimitQuery, Page, page_of, paginate
+from service.plans import service as plans
+from service.plans.models import Plan
+from service.plans.router import may_see as may_see_plan
+from service.programmes.models import Programme
+from service.reports import store
+from service.reports.models import IssuedReport, ReportKind, ReportPublic
+from service.reports.rendering import html_to_pdf, render_html
+from service.reports.views import ReportView, plan_view, programme_view
+from service.settings import get_settings
+from service.types import InputModel, Language
+
+router = APIRouter(tags=["reports"])
+# Kinds a supplier may receive about itself; the buyer receives every kind of its engagements.
+FIRM_KINDS = (ReportKind.plan,)
+PROGRAMME_READERS = frozenset({Role.admin, Role.broker, Role.observer})
+
+
+class ReportRequest(InputModel):
+    """Which report, about what: a plan's id for `plan`, the programme's id for `programme`."""
+
+    kind: ReportKind
+    subject_id: uuid.UUID
+
+
+@lru_cache
+def render_slots() -> threading.BoundedSemaphore:
+    """At most SUPPLIERDEV_MAX_CONCURRENT_RENDERS renders at once per worker; others wait."""
+    return threading.BoundedSemaphore(get_settings().max_concurrent_renders)
+
+
+def language_of(session: Session, user: User, lang: Language | None) -> str:
+    """The asked language, else the user's, else the programme's."""
+    if lang is not None:
+        return lang.value
+    if user.language is not None:
+        return user.language.value
+    programme = session.get(Programme, user.programme_id) if user.programme_id else None
+    return programme.language.value if programme else "en"
+
+
+def _plan(session: Session, user: User, subject_id: uuid.UUID, language: str) -> ReportView:
+    found = session.get(Plan, subject_id)
+    if found is None or found.programme_id != user.programme_id:
+        raise NotFound("no such plan", field="subject_id")
+    plan, engagement = access.get_in_visible_engagement(
+        session,
+        user,
+        Plan,
+        subject_id,
+        "plan",
+        False,
+        lambda engagement, row: may_see_plan(user, engagement, row),
+    )
+    return plan_view(
+        session, plan, engagement, language, plans.today_in(session, plan.programme_id)
+    )
+
+
+def _programme(session: Session, user: User, subject_id: uuid.UUID, language: str) -> ReportView:
+    programme = session.get(Programme, subject_id)
+    if programme is None or programme.id != user.programme_id:
+        raise NotFound("no such programme", field="subject_id")
+    if user.role not in PROGRAMME_READERS:
+        raise Forbidden("the programme report is for the unit and its observers")
+    return programme_view(session, programme, language, plans.today_in(session, programme.id))
+
+
+VIEWS = {ReportKind.plan: _plan, ReportKind.programme: _programme}
+
+
+@router.post(
+    "/reports",
+    response_model=ReportPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses=problems(401, 403, 404, 422),
+)
+def issue_report(
+    data: ReportRequest,
+    caller: CallerDep,
+    response: Response,
+    lang: Language | None = Query(default=None, description="en, es or fr; else yours"),
+) -> IssuedReport:
+    """Render a report as PDF, keep its bytes with their sha256, and describe it; fetch the
+    bytes at `/api/v1/reports/{id}/pdf`."""
+    session, user = caller.session, caller.user
+    if user.programme_id is None:
+        raise NotFound("no such report subject", field="subject_id")
+    language = language_of(session, user, lang)
+    view = VIEWS[data.kind](session, user, data.subject_id, language)
+    programme = session.get(Programme, user.programme_id)
+    assert programme is not None
+    html = render_html(
+        view.template,
+        language,
+        {
+            "title": view.title,
+            "subtitle": view.subtitle,
+            "firm": view.firm,
+            "programme": programme.name,
+            "paper": programme.paper_size.value,
+            "currency": programme.currency,
+            "issued_on": plans.today_in(session, programme.id),
+            **view.context,
+        },
+    )
+    programme_id, user_id = programme.id, user.id
+    session.rollback()  # no transaction (nor SQLite write lock) is held while rendering
+    with render_slots():
+        pdf = html_to_pdf(html)
+    sha256, key = store.store(pdf, get_settings().reports_dir)
+    report = IssuedReport(
+        programme_id=programme_id,
+        engagement_id=view.engagement_id,
+        organization_id=view.organization_id,
+        kind=data.kind,
+        subject_id=data.subject_id,
+        language=Language(language),
+        title=view.title,
+        sha256=sha256,
+        size=len(pdf),
+        storage_key=key,
+        issued_by=user_id,
+    )
+    session.add(report)
+    session.commit()
+    session.refresh(report)
+    response.headers["Location"] = f"/api/v1/reports/{report.id}/pdf"
+    return report
+
+
+def visible_reports(user: User) -> Any:
+    """Reports the user may see: the unit all of its programme's; the buyer those of its
+    engagements; a supplier those about itself; observers the programme reports."""
+    statement = select(IssuedReport).where(IssuedReport.programme_id == user.programme_id)
+    if user.role in access.READS_ALL:
+        return statement
+    if user.role == Role.buyer:
+        own = select(Engagement.id).where(Engagement.buyer_id == user.organization_id)
+        return statement.where(col(IssuedReport.engagement_id).in_(own))
+    if user.role == Role.supplier:
+        return statement.where(
+            IssuedReport.organization_id == user.organization_id,
+            col(IssuedReport.kind).in_(FIRM_KINDS),
+        )
+    if user.role == Role.observer:
+        return statement.where(IssuedReport.kind == ReportKind.programme)
+    return statement.where(false())
+
+
+@router.get("/reports", response_model=Page[ReportPublic], responses=problems(401, 422))
+def list_reports(
+    caller: CallerDep,
+    kind: ReportKind | None = None,
+    engagement_id: uuid.UUID | None = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[ReportPublic]:
+    """Issued reports the caller may see, oldest first; filter by kind or engagement."""
+    statement = visible_reports(caller.user)
+    if kind is not None:
+        statement = statement.where(IssuedReport.kind == kind)
+    if engagement_id is not None:
+        statement = statement.where(IssuedReport.engagement_id == engagement_id)
+    rows = caller.session.exec(paginate(statement, IssuedReport, cursor, limit)).all()
+    return page_of(list(rows), limit, ReportPublic)
+
+
+def _visible(caller: Any, report_id: uuid.UUID) -> IssuedReport:
+    report = caller.session.exec(
+        visible_reports(caller.user).where(IssuedReport.id == report_id)
+    ).first()
+    if report is None:
+        raise NotFound("no such report")
+    return report
+
+
+@router.get("/reports/{report_id}", response_model=ReportPublic, responses=problems(401, 404, 422))
+def read_report(report_id: uuid.UUID, caller: CallerDep) -> IssuedReport:
+    """What an issued report is, for whom, when and its sha256."""
+    return _visible(caller, report_id)
+
+
+@router.get(
+    "/reports/{report_id}/pdf",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "The report, as issued"},
+        **problems(401, 404, 422),
+    },
+)
+def download_report(report_id: uuid.UUID, caller: CallerDep) -> Response:
+    """The issued report's bytes, identical to the day it was issued."""
+    report = _visible(caller, report_id)
+    pdf = store.read(get_settings().reports_dir, report.storage_key)
+    day = report.created_at.date().isoformat() if report.created_at else date.today().isoformat()
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{report.kind.value}-{day}.pdf"',
+            "ETag": f'"{report.sha256}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
