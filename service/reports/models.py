@@ -12,7 +12,13 @@ from service.types import Language, UTCDateTime, enum_type, utcnow
 class ReportKind(StrEnum):
     """Which report, named by what it is about (the subject_id)."""
 
+    audit = "audit"  # a supplier's audit
+    comparison = "comparison"  # an engagement's candidates, ranked for the buyer
+    round_table = "round_table"  # the minutes of a round table
+    analysis = "analysis"  # an improvement analysis
     plan = "plan"  # an improvement plan
+    monthly = "monthly"  # an engagement's plans this month, for its buyer
+    final = "final"  # an engagement's final report: before and after, and the decisions
     programme = "programme"  # the programme, for the unit and donors
 
 

@@ -12,6 +12,10 @@ from sqlalchemy import false
 from sqlmodel import Session, col, select
 
 from service.accounts.models import Role, User
+from service.analyses.models import Analysis
+from service.analyses.router import may_see as may_see_analysis
+from service.audits.access import may_see as may_see_audit
+from service.audits.models import Audit
 from service.deps import CallerDep
 from service.engagements import access
 from service.engagements.models import Engagement
@@ -22,20 +26,30 @@ from service.plans.models import Plan
 from service.plans.router import may_see as may_see_plan
 from service.programmes.models import Programme
 from service.reports import store
+from service.reports.evaluation_views import (
+    analysis_view,
+    audit_view,
+    comparison_view,
+    round_table_view,
+)
 from service.reports.models import IssuedReport, ReportKind, ReportPublic
+from service.reports.progress_views import final_view, monthly_view
 from service.reports.rendering import html_to_pdf, render_html
 from service.reports.views import ReportView, plan_view, programme_view
+from service.roundtables.models import RoundTable
+from service.roundtables.router import may_see as may_see_round_table
 from service.settings import get_settings
 from service.types import InputModel, Language
 
 router = APIRouter(tags=["reports"])
 # Kinds a supplier may receive about itself; the buyer receives every kind of its engagements.
-FIRM_KINDS = (ReportKind.plan,)
+FIRM_KINDS = (ReportKind.audit, ReportKind.analysis, ReportKind.plan)
 PROGRAMME_READERS = frozenset({Role.admin, Role.broker, Role.observer})
 
 
 class ReportRequest(InputModel):
-    """Which report, about what: a plan's id for `plan`, the programme's id for `programme`."""
+    """Which report, about what: the id of the audit, engagement (`comparison`), round table,
+    analysis or plan, or the programme's id for `programme`."""
 
     kind: ReportKind
     subject_id: uuid.UUID
@@ -58,18 +72,7 @@ def language_of(session: Session, user: User, lang: Language | None) -> str:
 
 
 def _plan(session: Session, user: User, subject_id: uuid.UUID, language: str) -> ReportView:
-    found = session.get(Plan, subject_id)
-    if found is None or found.programme_id != user.programme_id:
-        raise NotFound("no such plan", field="subject_id")
-    plan, engagement = access.get_in_visible_engagement(
-        session,
-        user,
-        Plan,
-        subject_id,
-        "plan",
-        False,
-        lambda engagement, row: may_see_plan(user, engagement, row),
-    )
+    plan, engagement = _in_engagement(session, user, Plan, subject_id, "plan", may_see_plan)
     return plan_view(
         session, plan, engagement, language, plans.today_in(session, plan.programme_id)
     )
@@ -84,7 +87,83 @@ def _programme(session: Session, user: User, subject_id: uuid.UUID, language: st
     return programme_view(session, programme, language, plans.today_in(session, programme.id))
 
 
-VIEWS = {ReportKind.plan: _plan, ReportKind.programme: _programme}
+def _audit(session: Session, user: User, subject_id: uuid.UUID, language: str) -> ReportView:
+    audit, engagement = _in_engagement(session, user, Audit, subject_id, "audit", may_see_audit)
+    return audit_view(session, audit, engagement, language)
+
+
+def _comparison(session: Session, user: User, subject_id: uuid.UUID, language: str) -> ReportView:
+    return comparison_view(session, _engagement(session, user, subject_id), language)
+
+
+def _round_table(session: Session, user: User, subject_id: uuid.UUID, language: str) -> ReportView:
+    round_table, engagement = _in_engagement(
+        session,
+        user,
+        RoundTable,
+        subject_id,
+        "round table",
+        lambda u, e, row: may_see_round_table(session, u, e, row),
+    )
+    return round_table_view(session, round_table, engagement, language)
+
+
+def _analysis(session: Session, user: User, subject_id: uuid.UUID, language: str) -> ReportView:
+    analysis, engagement = _in_engagement(
+        session, user, Analysis, subject_id, "analysis", may_see_analysis
+    )
+    return analysis_view(session, analysis, engagement, language)
+
+
+def _in_engagement(
+    session: Session, user: User, model: Any, subject_id: uuid.UUID, noun: str, may_see: Any
+) -> tuple[Any, Engagement]:
+    """The subject and its engagement if the user may see them; else 404 naming subject_id."""
+    try:
+        return access.get_in_visible_engagement(
+            session,
+            user,
+            model,
+            subject_id,
+            noun,
+            False,
+            lambda engagement, row: may_see(user, engagement, row),
+        )
+    except NotFound as error:
+        raise NotFound(f"no such {noun}", field="subject_id") from error
+
+
+def _engagement(session: Session, user: User, subject_id: uuid.UUID) -> Engagement:
+    """An engagement the unit or its buyer may see; suppliers get 404 (it names every firm)."""
+    try:
+        engagement = access.get_visible_engagement(session, user, subject_id, False)
+    except NotFound as error:
+        raise NotFound("no such engagement", field="subject_id") from error
+    access.require_unit_view(user)
+    return engagement
+
+
+def _monthly(session: Session, user: User, subject_id: uuid.UUID, language: str) -> ReportView:
+    engagement = _engagement(session, user, subject_id)
+    return monthly_view(
+        session, engagement, language, plans.today_in(session, engagement.programme_id)
+    )
+
+
+def _final(session: Session, user: User, subject_id: uuid.UUID, language: str) -> ReportView:
+    return final_view(session, _engagement(session, user, subject_id), language)
+
+
+VIEWS = {
+    ReportKind.audit: _audit,
+    ReportKind.comparison: _comparison,
+    ReportKind.round_table: _round_table,
+    ReportKind.analysis: _analysis,
+    ReportKind.plan: _plan,
+    ReportKind.monthly: _monthly,
+    ReportKind.final: _final,
+    ReportKind.programme: _programme,
+}
 
 
 @router.post(

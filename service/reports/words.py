@@ -58,6 +58,21 @@ WORDS: dict[str, dict[str, str]] = {
         "conditional_partner": N_("Conditional partnership"),
         "no_partnership": N_("No partnership"),
     },
+    "decision": {
+        "partnership": N_("Partnership"),
+        "conditional": N_("Conditional partnership"),
+        "declined": N_("No partnership"),
+    },
+    "band": {
+        "not_ready": N_("Not ready"),
+        "developable": N_("Can be developed"),
+        "qualified": N_("Qualified"),
+        "excellent": N_("Excellent"),
+    },
+    "party": {
+        "buyer": N_("The buyer"),
+        "supplier": N_("The supplier"),
+    },
     "severity": {
         "major": N_("Major"),
         "minor": N_("Minor"),
@@ -70,6 +85,7 @@ def word_function(gettext: Callable[[str], str]) -> Callable[[str, str], str]:
     """word(group, value): the value's word in the report's language."""
 
     def word(group: str, value: str) -> str:
-        return gettext(WORDS[group][value])
+        known = WORDS[group].get(value)
+        return gettext(known) if known else value
 
     return word
