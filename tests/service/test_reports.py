@@ -6,6 +6,7 @@ import io
 import re
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -390,3 +391,46 @@ def test_every_interface_string_is_translated_in_spanish_and_french() -> None:
             if m.id and all(m.string if isinstance(m.string, tuple) else [m.string])
         }
         assert sorted(messages - translated) == [], language
+
+
+@pytest.mark.parametrize("slots", [1, 2])
+def test_renders_wait_for_a_free_slot(
+    client: TestClient, demo: Session, monkeypatch: pytest.MonkeyPatch, slots: int
+) -> None:
+    """Four reports asked at once render at most `slots` at a time; none is refused."""
+    from service.reports import router
+    from service.settings import get_settings
+
+    monkeypatch.setattr(get_settings(), "max_concurrent_renders", slots)
+    router.render_slots.cache_clear()
+    running, peak, lock = 0, 0, threading.Lock()
+    real = router.html_to_pdf
+
+    def counting(html: str) -> bytes:
+        nonlocal running, peak
+        with lock:
+            running += 1
+            peak = max(peak, running)
+        time.sleep(0.3)
+        with lock:
+            running -= 1
+        return real(html)
+
+    monkeypatch.setattr(router, "html_to_pdf", counting)
+    plan = calzado_plans(demo)[0]
+    token = headers(BROKER)
+    statuses: list[int] = []
+
+    def ask() -> None:
+        response = client.post(
+            f"{API}/reports", json={"kind": "plan", "subject_id": str(plan.id)}, headers=token
+        )
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    router.render_slots.cache_clear()
+    assert (sorted(statuses), peak) == ([201] * 4, slots)
