@@ -22,6 +22,7 @@ from service.engagements.service import (
     transition_participation,
 )
 from service.errors import Conflict, Forbidden, NotFound, Unprocessable
+from service.plans.costs import CostLine
 from service.plans.models import (
     Action,
     ActionCategory,
@@ -35,6 +36,7 @@ from service.plans.models import (
     PartnershipDecision,
     PartnershipDeclined,
     Party,
+    Payer,
     Plan,
     PlanApproval,
     PlanCreate,
@@ -724,3 +726,46 @@ def plan_states(session: Session, engagement_id: Any) -> dict[Any, PlanState]:
     """Each firm's plan state in the engagement."""
     statement = select(Plan.organization_id, Plan.state).where(Plan.engagement_id == engagement_id)
     return {organization_id: PlanState(state) for organization_id, state in session.exec(statement)}
+
+
+def cost_lines(session: Session, *conditions: Any) -> list[CostLine]:
+    """Every funding share of the plans the conditions select (on Plan, Action, Engagement),
+    with the paying organization resolved: the firm's and the buyer's shares are theirs."""
+    columns: list[Any] = [
+        FundingShare.payer,
+        FundingShare.organization_id,
+        FundingShare.percent,
+        Action.category,
+        Action.estimated_cost,
+        Action.actual_cost,
+        Action.status,
+        Plan.organization_id,
+        Engagement.buyer_id,
+    ]
+    statement = (
+        select(*columns)
+        .join(Action, col(Action.id) == FundingShare.action_id)
+        .join(Plan, col(Plan.id) == Action.plan_id)
+        .join(Engagement, col(Engagement.id) == Plan.engagement_id)
+        .where(*conditions)
+    )
+    lines = []
+    for payer, paid_by, percent, category, estimated, actual, status, firm, buyer in session.exec(
+        statement
+    ).all():
+        if paid_by is None and payer == Payer.firm:
+            paid_by = firm
+        if paid_by is None and payer == Payer.buyer:
+            paid_by = buyer
+        lines.append(
+            CostLine(
+                category=ActionCategory(category),
+                payer=Payer(payer),
+                organization_id=paid_by,
+                percent=percent,
+                estimated_cost=estimated,
+                actual_cost=actual,
+                cancelled=status == ActionStatus.cancelled,
+            )
+        )
+    return lines

@@ -20,8 +20,8 @@ from service.errors import Forbidden, problems
 from service.kpis import kpi_catalogue
 from service.pagination import LimitQuery, Page
 from service.plans import service
-from service.plans.costs import CostLine, cost_totals
-from service.plans.models import Action, FundingShare, Payer, Plan, Review
+from service.plans.costs import cost_totals
+from service.plans.models import Action, Plan, Review
 from service.programmes.models import Organization, Programme
 from service.programmes.router import ProgrammeDep
 from service.targets.models import Target, TargetKind
@@ -397,25 +397,8 @@ class CostReport(SQLModel):
     by_organization: list[CostRow]
 
 
-def _cost_report(session: Session, programme: Programme, statement: Any) -> CostReport:
-    lines = []
-    for share, action, plan, engagement in session.exec(statement).all():
-        payer_organization = share.organization_id
-        if payer_organization is None and share.payer == Payer.firm:
-            payer_organization = plan.organization_id
-        if payer_organization is None and share.payer == Payer.buyer:
-            payer_organization = engagement.buyer_id
-        lines.append(
-            CostLine(
-                category=action.category,
-                payer=share.payer,
-                organization_id=payer_organization,
-                percent=share.percent,
-                estimated_cost=action.estimated_cost,
-                actual_cost=action.actual_cost,
-                cancelled=action.status == ActionStatus.cancelled,
-            )
-        )
+def _cost_report(session: Session, programme: Programme, *conditions: Any) -> CostReport:
+    lines = service.cost_lines(session, *conditions)
     totals = cost_totals(lines)
     ids = [uuid.UUID(t.key) for t in totals.by_organization if t.key != "unspecified"]
     names = {
@@ -446,25 +429,16 @@ def _cost_report(session: Session, programme: Programme, statement: Any) -> Cost
     )
 
 
-def _shares() -> Any:
-    return (
-        select(FundingShare, Action, Plan, Engagement)
-        .join(Action, col(Action.id) == FundingShare.action_id)
-        .join(Plan, col(Plan.id) == Action.plan_id)
-        .join(Engagement, col(Engagement.id) == Plan.engagement_id)
-    )
-
-
 @router.get("/engagements/{engagement_id}/costs", response_model=CostReport, responses=READ)
 def engagement_costs(engagement: EngagementDep, caller: CallerDep) -> CostReport:
     """Cost sharing of the engagement's plans (a supplier's, of its own plan): planned and
     actual, by payer kind, action category and paying organization."""
-    statement = _shares().where(Plan.engagement_id == engagement.id)
+    conditions = [Plan.engagement_id == engagement.id]
     if caller.user.role == Role.supplier:
-        statement = statement.where(Plan.organization_id == caller.user.organization_id)
+        conditions.append(Plan.organization_id == caller.user.organization_id)
     programme = caller.session.get(Programme, engagement.programme_id)
     assert programme is not None
-    return _cost_report(caller.session, programme, statement)
+    return _cost_report(caller.session, programme, *conditions)
 
 
 @router.get(
@@ -477,5 +451,4 @@ def programme_costs(programme: ProgrammeDep, caller: CallerDep) -> CostReport:
     observers: planned and actual, by payer kind, action category and organization."""
     if not (caller.user.is_superuser or caller.user.role in {*access.READS_ALL, Role.observer}):
         raise Forbidden("programme totals are for the unit and observers")
-    statement = _shares().where(Plan.programme_id == programme.id)
-    return _cost_report(caller.session, programme, statement)
+    return _cost_report(caller.session, programme, Plan.programme_id == programme.id)

@@ -2,6 +2,9 @@
 catalogues per language, and WeasyPrint confined to the report template folder."""
 
 import io
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -17,10 +20,12 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
 from markupsafe import Markup
+from sqlmodel import SQLModel
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from service.reports.words import word_function
+from service.settings import get_settings
 
 TEMPLATES = Path(__file__).with_name("templates").resolve()
 LOCALES = Path(__file__).with_name("locales")
@@ -101,6 +106,45 @@ def _money(value: Any, currency: str, locale: Locale) -> str:
 def render_html(template: str, language: str, context: dict[str, Any]) -> str:
     """The report's HTML: the template laid out over view data prepared in Python."""
     return environment(language).get_template(template).render(language=language, **context)
+
+
+@lru_cache
+def render_pool() -> ProcessPoolExecutor:
+    """Worker processes that render PDFs, as many as renders may run at once: rendering is
+    CPU-bound Python, so in the server's own process it would slow every other request."""
+    return ProcessPoolExecutor(
+        max_workers=get_settings().max_concurrent_renders,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_yield_to_requests,
+    )
+
+
+def _yield_to_requests() -> None:
+    """Render workers run at a lower CPU priority: a report may take a little longer, the
+    requests of everyone else stay fast."""
+    os.nice(10)
+
+
+def render_pdf(template: str, language: str, context: dict[str, Any]) -> bytes:
+    """The PDF of a report, laid out and rendered in a worker process; the view data must
+    be plain values (see `plain`)."""
+    return render_pool().submit(render, template, language, context).result()
+
+
+def render(template: str, language: str, context: dict[str, Any]) -> bytes:
+    """Lay a report out and render it: what a worker process does."""
+    return html_to_pdf(render_html(template, language, context))
+
+
+def plain(value: Any) -> Any:
+    """View data with table rows as dictionaries, so it can travel to a worker process."""
+    if isinstance(value, SQLModel):
+        return value.model_dump()
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -34,7 +34,7 @@ from service.reports.evaluation_views import (
 )
 from service.reports.models import IssuedReport, ReportKind, ReportPublic
 from service.reports.progress_views import final_view, monthly_view
-from service.reports.rendering import html_to_pdf, render_html
+from service.reports.rendering import plain, render_pdf
 from service.reports.views import ReportView, plan_view, programme_view
 from service.roundtables.models import RoundTable
 from service.roundtables.router import may_see as may_see_round_table
@@ -187,9 +187,7 @@ def issue_report(
     view = VIEWS[data.kind](session, user, data.subject_id, language)
     programme = session.get(Programme, user.programme_id)
     assert programme is not None
-    html = render_html(
-        view.template,
-        language,
+    context = plain(
         {
             "title": view.title,
             "subtitle": view.subtitle,
@@ -199,12 +197,12 @@ def issue_report(
             "currency": programme.currency,
             "issued_on": plans.today_in(session, programme.id),
             **view.context,
-        },
+        }
     )
     programme_id, user_id = programme.id, user.id
     session.rollback()  # no transaction (nor SQLite write lock) is held while rendering
     with render_slots():
-        pdf = html_to_pdf(html)
+        pdf = render_pdf(view.template, language, context)
     sha256, key = store.store(pdf, get_settings().reports_dir)
     report = IssuedReport(
         programme_id=programme_id,

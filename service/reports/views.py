@@ -13,15 +13,14 @@ from service.analyses.models import KpiSource, KpiValue
 from service.engagements.models import Engagement, Participation
 from service.kpis import kpi_catalogue
 from service.plans import service as plans
-from service.plans.costs import CostLine, CostTotals, cost_totals
-from service.plans.models import Action, FundingShare, Payer, Plan
+from service.plans.costs import CostTotals, cost_totals
+from service.plans.models import Action, Plan
 from service.programmes.models import Organization, Programme
 from service.reports import charts
 from service.reports.rendering import month_names, translations
 from service.reports.words import word_function
 from service.targets.models import Target, TargetKind
 from workflows import ParticipationState, Phase
-from workflows.plan_health import ActionStatus
 
 OUTCOMES = (
     ParticipationState.partner,
@@ -48,37 +47,8 @@ def _names(session: Session, ids: set[Any]) -> dict[Any, str]:
     return dict(session.exec(statement).all())
 
 
-def _lines(rows: list[tuple[FundingShare, Action, Plan, Engagement]]) -> list[CostLine]:
-    lines = []
-    for share, action, plan, engagement in rows:
-        payer = share.organization_id
-        if payer is None and share.payer == Payer.firm:
-            payer = plan.organization_id
-        if payer is None and share.payer == Payer.buyer:
-            payer = engagement.buyer_id
-        lines.append(
-            CostLine(
-                category=action.category,
-                payer=share.payer,
-                organization_id=payer,
-                percent=share.percent,
-                estimated_cost=action.estimated_cost,
-                actual_cost=action.actual_cost,
-                cancelled=action.status == ActionStatus.cancelled,
-            )
-        )
-    return lines
-
-
 def _costs(session: Session, *conditions: Any) -> CostTotals:
-    statement = (
-        select(FundingShare, Action, Plan, Engagement)
-        .join(Action, col(Action.id) == FundingShare.action_id)
-        .join(Plan, col(Plan.id) == Action.plan_id)
-        .join(Engagement, col(Engagement.id) == Plan.engagement_id)
-        .where(*conditions)
-    )
-    return cost_totals(_lines(list(session.exec(statement).all())))
+    return cost_totals(plans.cost_lines(session, *conditions))
 
 
 def _kpi_rows(
@@ -246,17 +216,11 @@ def _improvements(values: list[KpiValue], language: str) -> list[dict[str, Any]]
     before and after, and how many improved in the KPI's better direction."""
     catalogue = kpi_catalogue()
     pairs: dict[str, list[tuple[Decimal, Decimal]]] = {}
-    firms = {(v.engagement_id, v.organization_id, v.kpi) for v in values}
-    for engagement_id, organization_id, key in sorted(firms, key=str):
-        own = sorted(
-            (
-                v
-                for v in values
-                if (v.engagement_id, v.organization_id, v.kpi)
-                == (engagement_id, organization_id, key)
-            ),
-            key=lambda v: v.measured_on,
-        )
+    series: dict[tuple[Any, Any, str], list[KpiValue]] = {}
+    for value in values:
+        series.setdefault((value.engagement_id, value.organization_id, value.kpi), []).append(value)
+    for (_engagement, _organization, key), own in sorted(series.items(), key=str):
+        own.sort(key=lambda v: v.measured_on)
         before = [v for v in own if v.source == KpiSource.baseline]
         after = [v for v in own if v.source == KpiSource.final]
         if before and after:

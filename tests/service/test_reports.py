@@ -404,9 +404,9 @@ def test_renders_wait_for_a_free_slot(
     monkeypatch.setattr(get_settings(), "max_concurrent_renders", slots)
     router.render_slots.cache_clear()
     running, peak, lock = 0, 0, threading.Lock()
-    real = router.html_to_pdf
+    real = router.render_pdf
 
-    def counting(html: str) -> bytes:
+    def counting(template: str, language: str, context: dict[str, object]) -> bytes:
         nonlocal running, peak
         with lock:
             running += 1
@@ -414,9 +414,9 @@ def test_renders_wait_for_a_free_slot(
         time.sleep(0.3)
         with lock:
             running -= 1
-        return real(html)
+        return real(template, language, context)
 
-    monkeypatch.setattr(router, "html_to_pdf", counting)
+    monkeypatch.setattr(router, "render_pdf", counting)
     plan = calzado_plans(demo)[0]
     token = headers(BROKER)
     statuses: list[int] = []
