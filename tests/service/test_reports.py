@@ -25,7 +25,7 @@ from service.audits.models import Audit, AuditPurpose
 from service.demo import load_demo
 from service.engagements.models import Engagement
 from service.plans.models import Action, Plan
-from service.programmes.models import Organization
+from service.programmes.models import Organization, PaperSize, Programme
 from service.reports.rendering import (
     LOCALE_OF,
     TEMPLATES,
@@ -434,3 +434,19 @@ def test_renders_wait_for_a_free_slot(
         thread.join()
     router.render_slots.cache_clear()
     assert (sorted(statuses), peak) == ([201] * 4, slots)
+
+
+@pytest.mark.parametrize(("paper", "width", "height"), [("A4", 595, 842), ("Letter", 612, 792)])
+def test_reports_use_the_programmes_paper_size(
+    client: TestClient, demo: Session, paper: str, width: int, height: int
+) -> None:
+    broker = demo.exec(select(User).where(User.email == BROKER)).one()
+    programme = demo.get(Programme, broker.programme_id)
+    assert programme is not None
+    programme.paper_size = PaperSize(paper)
+    demo.add(programme)
+    demo.commit()
+    response = issue(client, BROKER, "programme", programme.id, "en")
+    pdf = client.get(f"{API}/reports/{response.json()['id']}/pdf", headers=headers(BROKER))
+    box = PdfReader(io.BytesIO(pdf.content)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (width, height)
