@@ -2,7 +2,9 @@
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from xml.sax.saxutils import escape, quoteattr
@@ -25,12 +27,26 @@ def _n(value: float) -> str:
     return f"{round(value, 1) + 0.0:.1f}"
 
 
+# The decimal mark of the report being drawn ("," in French); set with `decimal_mark`.
+_DECIMAL_MARK: ContextVar[str] = ContextVar("decimal_mark", default=".")
+
+
+@contextmanager
+def decimal_mark(mark: str) -> Iterator[None]:
+    """Charts drawn inside write their numbers with this decimal mark."""
+    token = _DECIMAL_MARK.set(mark)
+    try:
+        yield
+    finally:
+        _DECIMAL_MARK.reset(token)
+
+
 def _number(value: float, places: int = 2) -> str:
     """A value for people: at most `places` decimals, trailing zeros dropped."""
     text = f"{value:.{places}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    return "0" if text == "-0" else text.replace(".", _DECIMAL_MARK.get())
 
 
 def _with_unit(value: float, unit: str) -> str:

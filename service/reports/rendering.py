@@ -155,6 +155,11 @@ def html_to_pdf(html: str) -> bytes:
     return document.write_pdf()
 
 
+def decimal_mark(language: str) -> str:
+    """The decimal mark of a report language's locale: "," in French."""
+    return str(Locale.parse(LOCALE_OF[language]).number_symbols["latn"]["decimal"])
+
+
 def month_names(language: str, first: date, count: int) -> list[str]:
     """Short month names from a first month on, in a language: for chart axes."""
     locale = Locale.parse(LOCALE_OF[language])

@@ -25,7 +25,7 @@ from service.plans import service as plans
 from service.plans.models import Plan
 from service.plans.router import may_see as may_see_plan
 from service.programmes.models import Programme
-from service.reports import store
+from service.reports import charts, store
 from service.reports.evaluation_views import (
     analysis_view,
     audit_view,
@@ -34,7 +34,7 @@ from service.reports.evaluation_views import (
 )
 from service.reports.models import IssuedReport, ReportKind, ReportPublic
 from service.reports.progress_views import final_view, monthly_view
-from service.reports.rendering import plain, render_pdf
+from service.reports.rendering import decimal_mark, plain, render_pdf
 from service.reports.views import ReportView, plan_view, programme_view
 from service.roundtables.models import RoundTable
 from service.roundtables.router import may_see as may_see_round_table
@@ -184,7 +184,8 @@ def issue_report(
     if user.programme_id is None:
         raise NotFound("no such report subject", field="subject_id")
     language = language_of(session, user, lang)
-    view = VIEWS[data.kind](session, user, data.subject_id, language)
+    with charts.decimal_mark(decimal_mark(language)):
+        view = VIEWS[data.kind](session, user, data.subject_id, language)
     programme = session.get(Programme, user.programme_id)
     assert programme is not None
     context = plain(

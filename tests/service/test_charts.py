@@ -347,3 +347,12 @@ def test_weasyprint_draws_every_chart_without_fetching_anything() -> None:
     assert pdf is not None
     assert pdf.startswith(b"%PDF")
     assert fetcher.urls == []
+
+
+def test_numbers_take_the_decimal_mark_of_the_report() -> None:
+    rows = [("Quality", 62.5, 70.25)]
+    with charts.decimal_mark(","):
+        french = charts.bars("", rows, unit="%")
+    english = charts.bars("", rows, unit="%")
+    assert ("62,5%" in french, "70,25%" in french, "62.5" in french) == (True, True, False)
+    assert ("62.5%" in english, "70.25%" in english) == (True, True)

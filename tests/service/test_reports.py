@@ -450,3 +450,16 @@ def test_reports_use_the_programmes_paper_size(
     pdf = client.get(f"{API}/reports/{response.json()['id']}/pdf", headers=headers(BROKER))
     box = PdfReader(io.BytesIO(pdf.content)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (width, height)
+
+
+def test_chart_numbers_follow_the_reports_language(client: TestClient, demo: Session) -> None:
+    subject, _names = subject_of(demo, "comparison")
+    texts = {}
+    for lang in ("en", "fr"):
+        issued = issue(client, BROKER, "comparison", subject, lang).json()
+        pdf = client.get(f"{API}/reports/{issued['id']}/pdf", headers=headers(BROKER))
+        texts[lang] = text_of(pdf.content)[0]
+    # The bars print totals with two decimals and a percent sign: 46.72% in English.
+    assert re.search(r"\d\.\d\d%", texts["en"])
+    assert re.search(r"\d,\d\d%", texts["fr"])
+    assert not re.search(r"\d\.\d\d%", texts["fr"])
