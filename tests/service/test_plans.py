@@ -255,3 +255,58 @@ def test_the_provider_sees_and_reports_only_the_actions_it_delivers(
     assert (cancel.status_code, cancel.json()["errors"][0]["field"]) == (422, "cancel_reason")
     back = call(client, tenant, "PATCH", f"/actions/{action_id}", {"status": "planned"}, 2)
     assert back.status_code == 409
+
+
+def test_a_draft_plan_moves_only_while_its_actions_still_fit(
+    client: TestClient, session: Session
+) -> None:
+    tenant = make_tenant(session, "Alpha")
+    make_plan_ready(session, tenant)
+    plan = open_plan(client, tenant, date(2027, 1, 1))
+    course = action("Course", "training", date(2027, 1, 10), date(2027, 2, 28))
+    assert (
+        call(client, tenant, "POST", f"/plans/{plan['id']}/actions", course, 1).status_code == 201
+    )
+    stranded = call(
+        client, tenant, "PATCH", f"/plans/{plan['id']}", {"starts_on": "2027-02-01", "months": 6}, 2
+    )
+    assert (stranded.status_code, stranded.json()["errors"][0]["field"]) == (409, "starts_on")
+    moved = call(
+        client, tenant, "PATCH", f"/plans/{plan['id']}", {"starts_on": "2027-01-05", "months": 7}, 2
+    )
+    assert (moved.status_code, moved.json()["ends_on"], moved.json()["version"]) == (
+        200,
+        "2027-08-05",
+        3,
+    )
+
+
+def test_a_review_is_recorded_once_held_and_only_on_a_started_plan(
+    client: TestClient, session: Session
+) -> None:
+    tenant = make_tenant(session, "Alpha")
+    make_plan_ready(session, tenant)
+    plan = submitted_plan(client, tenant, date(2026, 1, 1))
+    review = {"held_on": "2026-02-01", "notes": "First month."}
+    early = call(client, tenant, "POST", f"/plans/{plan['id']}/reviews", review, 3)
+    assert early.status_code == 409
+    version = 3
+    for role in (Role.broker, Role.buyer, Role.supplier):
+        approved = call(
+            client, tenant, "POST", f"/plans/{plan['id']}/approvals", None, version, role
+        )
+        version = approved.json()["version"]
+    assert approved.json()["state"] == "approved"
+    started = call(client, tenant, "POST", f"/plans/{plan['id']}/transitions/start", None, version)
+    assert started.json()["state"] == "in_progress"
+    future = call(
+        client,
+        tenant,
+        "POST",
+        f"/plans/{plan['id']}/reviews",
+        {**review, "held_on": "2099-01-01"},
+        version + 1,
+    )
+    assert (future.status_code, future.json()["errors"][0]["field"]) == (422, "held_on")
+    held = call(client, tenant, "POST", f"/plans/{plan['id']}/reviews", review, version + 1)
+    assert (held.status_code, held.json()["held_on"]) == (201, "2026-02-01")
