@@ -20,7 +20,7 @@ from service.analyses.models import (
 from service.audits.models import Audit, Evidence
 from service.audits.templates import template_registry
 from service.engagements.models import Engagement, Event, EventKind, Participation
-from service.engagements.service import bump_version, check_version, decide
+from service.engagements.service import bump_version, check_version, decide, follow
 from service.errors import Conflict, Forbidden, NotFound
 from service.programmes.models import Organization
 from service.targets.service import targeted_kpis
@@ -255,38 +255,17 @@ def transition(
     )
     session.add(_event(analysis, actor, trigger, source.value, destination.value, reason))
     if destination == AnalysisState.approved:
-        _mark_analysed(session, actor, analysis)
+        follow(
+            session,
+            actor,
+            engagement,
+            analysis.participation_id,
+            (ParticipationState.selected, ParticipationState.analysed, "analyse"),
+            "its analysis was approved",
+        )
     session.commit()
     session.refresh(analysis)
     return analysis
-
-
-def _mark_analysed(session: Session, actor: User, analysis: Analysis) -> None:
-    participation = (
-        session.get(Participation, analysis.participation_id) if analysis.participation_id else None
-    )
-    if participation is None or participation.state != ParticipationState.selected:
-        return
-    bump_version(
-        session,
-        Participation,
-        participation.id,
-        participation.version,
-        state=ParticipationState.analysed,
-    )
-    session.add(
-        Event(
-            programme_id=analysis.programme_id,
-            engagement_id=analysis.engagement_id,
-            participation_id=participation.id,
-            actor_id=actor.id,
-            kind=EventKind.transition,
-            trigger="analyse",
-            from_state="selected",
-            to_state="analysed",
-            reason="its analysis was approved",
-        )
-    )
 
 
 def approved_firms(session: Session, engagement_id: Any) -> set[Any]:

@@ -10,7 +10,7 @@ from service.audits.models import Answer, AnswerIn, Audit, AuditCreate, Evidence
 from service.audits.scoring import AnswerValue, AuditScore, score_audit
 from service.audits.templates import Question, Template, template_registry
 from service.engagements.models import Engagement, Event, EventKind, Participation
-from service.engagements.service import bump_version, check_version, decide
+from service.engagements.service import bump_version, check_version, decide, follow
 from service.errors import Conflict, Forbidden, NotFound, Unprocessable
 from service.kpis import kpi_catalogue
 from service.programmes.models import Organization
@@ -247,33 +247,16 @@ def transition_audit(
 
 
 def _mark_evaluated(session: Session, actor: User, engagement: Engagement, audit: Audit) -> None:
-    participation = (
-        session.get(Participation, audit.participation_id) if audit.participation_id else None
-    )
-    if participation is None or participation.state != ParticipationState.candidate:
-        return
     if engagement.phase != Phase.supplier_evaluation:
         return
-    bump_version(
+    follow(
         session,
-        Participation,
-        participation.id,
-        participation.version,
-        state=ParticipationState.evaluated,
-    )
-    session.add(
-        Event(
-            programme_id=engagement.programme_id,
-            engagement_id=engagement.id,
-            participation_id=participation.id,
-            actor_id=actor.id,
-            kind=EventKind.transition,
-            trigger="evaluate",
-            from_state="candidate",
-            to_state="evaluated",
-            reason="its evaluation audit was reviewed",
-            audit_id=audit.id,
-        )
+        actor,
+        engagement,
+        audit.participation_id,
+        (ParticipationState.candidate, ParticipationState.evaluated, "evaluate"),
+        "its evaluation audit was reviewed",
+        audit_id=audit.id,
     )
 
 

@@ -21,6 +21,7 @@ from service.errors import Conflict, NotFound, PreconditionFailed
 from service.programmes.models import Organization, OrganizationKind
 from service.types import utcnow
 from workflows import (
+    ParticipationState,
     ReasonRequired,
     TransitionRefused,
     apply,
@@ -236,3 +237,36 @@ def transition_participation(
     session.commit()
     session.refresh(participation)
     return participation
+
+
+def follow(
+    session: Session,
+    actor: User,
+    engagement: Engagement,
+    participation_id: uuid.UUID | None,
+    step: tuple[ParticipationState, ParticipationState, str],
+    reason: str,
+    audit_id: uuid.UUID | None = None,
+) -> None:
+    """Move a supplier's participation along with its audit, analysis or plan: `step` is
+    (from, to, trigger), recorded as an event. Nothing happens when the participation is
+    not at `from` (it moved on already, or was dropped)."""
+    source, dest, trigger = step
+    participation = session.get(Participation, participation_id) if participation_id else None
+    if participation is None or participation.state != source:
+        return
+    bump_version(session, Participation, participation.id, participation.version, state=dest)
+    session.add(
+        Event(
+            programme_id=engagement.programme_id,
+            engagement_id=engagement.id,
+            participation_id=participation.id,
+            actor_id=actor.id,
+            kind=EventKind.transition,
+            trigger=trigger,
+            from_state=source.value,
+            to_state=dest.value,
+            reason=reason,
+            audit_id=audit_id,
+        )
+    )

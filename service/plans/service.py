@@ -19,6 +19,7 @@ from service.engagements.service import (
     bump_version,
     check_version,
     decide,
+    follow,
     transition_participation,
 )
 from service.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -88,37 +89,6 @@ def _event(
     )
 
 
-def _move_participation(
-    session: Session,
-    actor: User,
-    plan: Plan,
-    source: ParticipationState,
-    dest: ParticipationState,
-    trigger: str,
-    reason: str,
-) -> None:
-    """Keep the supplier's track in step with its plan (drafted, carried out, closed)."""
-    if plan.participation_id is None:
-        return
-    participation = session.get(Participation, plan.participation_id)
-    if participation is None or participation.state != source:
-        return
-    bump_version(session, Participation, participation.id, participation.version, state=dest)
-    session.add(
-        Event(
-            programme_id=plan.programme_id,
-            engagement_id=plan.engagement_id,
-            participation_id=participation.id,
-            actor_id=actor.id,
-            kind=EventKind.transition,
-            trigger=trigger,
-            from_state=source.value,
-            to_state=dest.value,
-            reason=reason,
-        )
-    )
-
-
 def open_plan(*, session: Session, actor: User, engagement: Engagement, data: PlanCreate) -> Plan:
     """One plan per analysed supplier and one for the buyer, in the improvement_plans phase."""
     if engagement.phase != Phase.improvement_plans:
@@ -153,13 +123,12 @@ def open_plan(*, session: Session, actor: User, engagement: Engagement, data: Pl
     session.add(plan)
     session.flush()
     session.add(_event(plan, actor, "open_plan", None, PlanState.draft.value))
-    _move_participation(
+    follow(
         session,
         actor,
-        plan,
-        ParticipationState.analysed,
-        ParticipationState.planning,
-        "start_planning",
+        engagement,
+        plan.participation_id,
+        (ParticipationState.analysed, ParticipationState.planning, "start_planning"),
         "its improvement plan was opened",
     )
     session.commit()
@@ -443,23 +412,21 @@ def transition(
     if trigger == "return_to_draft":
         session.exec(delete(PlanApproval).where(col(PlanApproval.plan_id) == plan.id))
     if destination == PlanState.in_progress:
-        _move_participation(
+        follow(
             session,
             actor,
-            plan,
-            ParticipationState.planning,
-            ParticipationState.implementing,
-            "start_implementation",
+            engagement,
+            plan.participation_id,
+            (ParticipationState.planning, ParticipationState.implementing, "start_implementation"),
             "its improvement plan started",
         )
     if destination == PlanState.closed:
-        _move_participation(
+        follow(
             session,
             actor,
-            plan,
-            ParticipationState.implementing,
-            ParticipationState.closed,
-            "close",
+            engagement,
+            plan.participation_id,
+            (ParticipationState.implementing, ParticipationState.closed, "close"),
             "its improvement plan was closed after the final review",
         )
     session.commit()
