@@ -80,12 +80,14 @@ def make_user(
     return user
 
 
-def make_token(session: Session, user: User, hours: int = 1) -> str:
+def make_token(
+    session: Session, user: User, hours: int = 1, kind: TokenKind = TokenKind.session
+) -> str:
     raw = new_token()
     session.add(
         ApiToken(
             user_id=user.id,
-            kind=TokenKind.session,
+            kind=kind,
             name="test",
             token_hash=token_digest(raw),
             expires_at=utcnow() + timedelta(hours=hours),
@@ -174,18 +176,26 @@ def make_reviewed_audit(
     )
     session.add(audit)
     session.flush()
+    evidence = make_evidence(session, audit, tenant.users[Role.broker], upload_dir)
+    session.commit()
+    return audit, evidence
+
+
+def make_evidence(
+    session: Session, audit: Audit, uploader: User, upload_dir: Path, question_id: str = "mgmt-01"
+) -> Evidence:
+    """A small PDF stored as evidence of the audit for a question (added, not committed)."""
     key = uuid.uuid4().hex
     storage_key = f"{key[:2]}/{key}"
     (upload_dir / key[:2]).mkdir(parents=True, exist_ok=True)
     (upload_dir / storage_key).write_bytes(b"%PDF-1.4\n%%EOF\n")
     evidence = Evidence(
-        audit_id=audit.id, question_id="mgmt-01", filename="records.pdf",
+        audit_id=audit.id, question_id=question_id, filename="records.pdf",
         media_type="application/pdf", size=15, sha256="0" * 64, storage_key=storage_key,
-        uploaded_by=tenant.users[Role.broker].id,
+        uploaded_by=uploader.id,
     )  # fmt: skip
     session.add(evidence)
-    session.commit()
-    return audit, evidence
+    return evidence
 
 
 def make_round_table(session: Session, tenant: Tenant, days_ago: int = 1) -> RoundTable:
@@ -250,6 +260,22 @@ def make_analysis(session: Session, tenant: Tenant) -> Analysis:
     session.add(analysis)
     session.commit()
     return analysis
+
+
+def fill_tenant(session: Session, tenant: Tenant) -> Tenant:
+    """One of everything: an engagement with the tenant's supplier as candidate, a reviewed
+    audit with evidence, a round table, a target, an analysis, a plan with an action, a report."""
+    tenant.engagement = make_engagement(session, tenant)
+    tenant.participation = session.exec(
+        select(Participation).where(Participation.engagement_id == tenant.engagement.id)
+    ).one()
+    tenant.audit, tenant.evidence = make_reviewed_audit(session, tenant, get_settings().upload_dir)
+    tenant.round_table = make_round_table(session, tenant)
+    tenant.target = make_target(session, tenant)
+    tenant.analysis = make_analysis(session, tenant)
+    tenant.plan, tenant.action = make_plan(session, tenant)
+    tenant.report = make_report(session, tenant)
+    return tenant
 
 
 def make_plan_ready(session: Session, tenant: Tenant) -> Finding:

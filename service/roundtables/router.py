@@ -1,9 +1,10 @@
 """Routes for round tables: schedule, list, read, reschedule, hold, cancel, calendar file."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response, status
+from sqlalchemy import false
 from sqlmodel import Session, col, select
 
 from service.accounts.models import Role, User
@@ -30,16 +31,26 @@ from service.roundtables.models import (
 router = APIRouter(tags=["round tables"])
 
 
+def visible_round_tables(user: User, engagement: Engagement) -> Any:
+    """The engagement's round tables the user may see: unit staff and the buyer every one, a
+    supplier those it was invited to."""
+    statement = select(RoundTable).where(RoundTable.engagement_id == engagement.id)
+    if user.role in engagement_access.READS_ALL or user.role == Role.buyer:
+        return statement
+    if user.role != Role.supplier:
+        return statement.where(false())
+    invited = select(RoundTableInvitee.round_table_id).where(
+        RoundTableInvitee.organization_id == user.organization_id
+    )
+    return statement.where(col(RoundTable.id).in_(invited))
+
+
 def may_see(session: Session, user: User, engagement: Engagement, round_table: RoundTable) -> bool:
-    """Unit staff and the buyer see every one; a supplier those it was invited to."""
+    """Whether the round table is one of the visible ones (unit staff and the buyer see every
+    one without asking the database)."""
     if user.role in engagement_access.READS_ALL or user.role == Role.buyer:
         return True
-    if user.role != Role.supplier:
-        return False
-    statement = select(RoundTableInvitee.id).where(
-        RoundTableInvitee.round_table_id == round_table.id,
-        RoundTableInvitee.organization_id == user.organization_id,
-    )
+    statement = visible_round_tables(user, engagement).where(RoundTable.id == round_table.id)
     return session.exec(statement).first() is not None
 
 
@@ -61,8 +72,9 @@ def round_table_dep(
 RoundTableDep = Annotated[tuple[RoundTable, Engagement], Depends(round_table_dep)]
 
 
-def public(session: Session, round_table: RoundTable) -> RoundTablePublic:
-    rows = service.invitees_of(session, round_table)
+def publics(session: Session, round_tables: list[RoundTable]) -> list[RoundTablePublic]:
+    """Round tables with their invitees' names, kinds and attendance, in three queries."""
+    rows = service.invitees_of_all(session, [round_table.id for round_table in round_tables])
     names = organization_names(session, (row.organization_id for row in rows))
     kinds = (
         dict(
@@ -75,17 +87,27 @@ def public(session: Session, round_table: RoundTable) -> RoundTablePublic:
         if rows
         else {}
     )
-    invitees = [
-        InviteePublic(
-            organization_id=row.organization_id,
-            organization_name=names.get(row.organization_id, ""),
-            kind=str(kinds.get(row.organization_id, "")),
-            attended=row.attended,
-            attendees=row.attendees,
+    return [
+        RoundTablePublic.build(
+            round_table,
+            [
+                InviteePublic(
+                    organization_id=row.organization_id,
+                    organization_name=names.get(row.organization_id, ""),
+                    kind=str(kinds.get(row.organization_id, "")),
+                    attended=row.attended,
+                    attendees=row.attendees,
+                )
+                for row in rows
+                if row.round_table_id == round_table.id
+            ],
         )
-        for row in rows
+        for round_table in round_tables
     ]
-    return RoundTablePublic.build(round_table, invitees)
+
+
+def public(session: Session, round_table: RoundTable) -> RoundTablePublic:
+    return publics(session, [round_table])[0]
 
 
 @router.post(
@@ -113,17 +135,8 @@ def schedule_round_table(
 )
 def list_round_tables(engagement: EngagementDep, caller: CallerDep) -> list[RoundTablePublic]:
     """The engagement's round tables the caller may see, by start time."""
-    statement = (
-        select(RoundTable)
-        .where(RoundTable.engagement_id == engagement.id)
-        .order_by(col(RoundTable.starts_at))
-    )
-    rows = caller.session.exec(statement).all()
-    return [
-        public(caller.session, row)
-        for row in rows
-        if may_see(caller.session, caller.user, engagement, row)
-    ]
+    statement = visible_round_tables(caller.user, engagement).order_by(col(RoundTable.starts_at))
+    return publics(caller.session, list(caller.session.exec(statement).all()))
 
 
 @router.get("/round-tables/{round_table_id}", response_model=RoundTablePublic, responses=READ)

@@ -203,7 +203,14 @@ def cancel(
 
 
 def invitees_of(session: Session, round_table: RoundTable) -> list[RoundTableInvitee]:
-    statement = select(RoundTableInvitee).where(RoundTableInvitee.round_table_id == round_table.id)
+    return invitees_of_all(session, [round_table.id])
+
+
+def invitees_of_all(session: Session, round_table_ids: list[uuid.UUID]) -> list[RoundTableInvitee]:
+    """The invitees of many round tables in one query."""
+    statement = select(RoundTableInvitee).where(
+        col(RoundTableInvitee.round_table_id).in_(round_table_ids)
+    )
     return list(session.exec(statement.order_by(col(RoundTableInvitee.id))).all())
 
 

@@ -11,26 +11,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from service.accounts.models import Role
 from service.app import app
-from service.engagements.models import Participation
 from service.programmes.models import OrganizationKind
-from service.settings import get_settings
-from tests.factories import (
-    Tenant,
-    make_analysis,
-    make_engagement,
-    make_plan,
-    make_report,
-    make_reviewed_audit,
-    make_round_table,
-    make_superuser,
-    make_supplier,
-    make_target,
-    make_tenant,
-)
+from tests.factories import Tenant, fill_tenant, make_superuser, make_supplier, make_tenant
 
 SUPERUSER = "superuser"
 ROLES: list[Role | str] = [*Role, SUPERUSER]
@@ -623,18 +609,7 @@ def world(session: Session) -> World:
     _user, token = make_superuser(session)
     own, foreign = make_tenant(session, "Own"), make_tenant(session, "Foreign")
     for tenant in (own, foreign):
-        tenant.engagement = make_engagement(session, tenant)
-        tenant.participation = session.exec(
-            select(Participation).where(Participation.engagement_id == tenant.engagement.id)
-        ).one()
-        tenant.audit, tenant.evidence = make_reviewed_audit(
-            session, tenant, get_settings().upload_dir
-        )
-        tenant.round_table = make_round_table(session, tenant)
-        tenant.target = make_target(session, tenant)
-        tenant.analysis = make_analysis(session, tenant)
-        tenant.plan, tenant.action = make_plan(session, tenant)
-        tenant.report = make_report(session, tenant)
+        fill_tenant(session, tenant)
     spare = make_supplier(session, own, "Spare supplier")
     return World(own, foreign, token, spare.id)
 
