@@ -1,5 +1,6 @@
 """Audit use cases: create, answer, add evidence, submit, review, reopen; each with its event."""
 
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -169,8 +170,20 @@ def save_answers(
     return audit
 
 
-def answers_of(session: Session, audit: Audit) -> list[Answer]:
-    statement = select(Answer).where(Answer.audit_id == audit.id).order_by(col(Answer.question_id))
+def answers_of(session: Session, audit: Audit) -> list[Any]:
+    """The audit's answers by question id: the columns readers use, not ORM objects (an audit
+    has a hundred answers, and every read shows or scores them)."""
+    statement = (
+        select(
+            Answer.question_id,
+            Answer.value,
+            Answer.not_applicable,
+            Answer.comment,
+            Answer.answered_at,
+        )
+        .where(Answer.audit_id == audit.id)
+        .order_by(col(Answer.question_id))
+    )
     return list(session.exec(statement).all())
 
 
@@ -181,7 +194,8 @@ def evidence_of(session: Session, audit: Audit) -> list[Evidence]:
     return list(session.exec(statement).all())
 
 
-def score_of(template: Template, answers: list[Answer]) -> AuditScore:
+def score_of(template: Template, answers: Sequence[Any]) -> AuditScore:
+    """The score of answers: rows or objects with question_id, value and not_applicable."""
     values = {row.question_id: AnswerValue(row.value, row.not_applicable) for row in answers}
     return score_audit(template, values)
 

@@ -2,13 +2,13 @@
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from service.audits import service
 from service.audits.models import (
     Answer,
-    AnswerPublic,
     Audit,
     AuditPublic,
     EvidencePublic,
@@ -48,7 +48,7 @@ def audit_public(session: Session, audit: Audit) -> AuditPublic:
             **audit.model_dump(),
             "organization_name": names.get(audit.organization_id, ""),
             "score": score_public(template, service.score_of(template, answers)),
-            "answers": [AnswerPublic.model_validate(row, from_attributes=True) for row in answers],
+            "answers": [row._asdict() for row in answers],
             "evidence": [
                 EvidencePublic.model_validate(row, from_attributes=True)
                 for row in service.evidence_of(session, audit)
@@ -59,9 +59,11 @@ def audit_public(session: Session, audit: Audit) -> AuditPublic:
 
 def audit_summaries(session: Session, audits: Sequence[Audit]) -> list[AuditPublic]:
     """Many audits with their scores, answers loaded in one query (no evidence list)."""
-    by_audit: dict[object, list[Answer]] = defaultdict(list)
+    by_audit: dict[object, list[Any]] = defaultdict(list)
     if audits:
-        statement = select(Answer).where(col(Answer.audit_id).in_([a.id for a in audits]))
+        statement = select(
+            Answer.audit_id, Answer.question_id, Answer.value, Answer.not_applicable
+        ).where(col(Answer.audit_id).in_([a.id for a in audits]))
         for row in session.exec(statement).all():
             by_audit[row.audit_id].append(row)
     names = organization_names(session, (audit.organization_id for audit in audits))

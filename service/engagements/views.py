@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Iterable, Sequence
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from service.accounts.models import User
@@ -19,14 +20,18 @@ from service.pagination import Page, encode_cursor
 from service.programmes.models import Organization
 from workflows import TriggerCheck
 
+# Built once, as most reads run it: building a statement costs more than running this one.
+ORGANIZATION_NAMES = select(Organization.id, Organization.name).where(
+    col(Organization.id).in_(bindparam("ids", expanding=True))
+)
+
 
 def organization_names(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
     """Names of many organizations in one query."""
     wanted = set(ids)
     if not wanted:
         return {}
-    statement = select(Organization.id, Organization.name).where(col(Organization.id).in_(wanted))
-    return dict(session.exec(statement).all())
+    return dict(session.exec(ORGANIZATION_NAMES, params={"ids": list(wanted)}).all())
 
 
 def engagement_public(session: Session, engagement: Engagement) -> EngagementPublic:
