@@ -187,7 +187,7 @@ def render_ratios(
         return real(template, language, context)
 
     rows = []
-    router.render_pdf = capture  # type: ignore[assignment]
+    router.render_pdf = capture
     try:
         for name, kind, subject in cases:
             body = {"kind": kind, "subject_id": str(subject)}
@@ -207,7 +207,7 @@ def render_ratios(
             full, bare = interleaved(endpoint, alone)
             rows.append((name, full, bare))
     finally:
-        router.render_pdf = real  # type: ignore[assignment]
+        router.render_pdf = real
     return rows
 
 
@@ -267,7 +267,7 @@ def main() -> None:
     from fastapi.testclient import TestClient
     from sqlmodel import select
 
-    from service.accounts.models import User
+    from service.accounts.models import Role, User
     from service.app import app
     from service.database import write_session
     from service.demo import load_demo
@@ -282,18 +282,19 @@ def main() -> None:
         demo_programme = broker.programme_id
         calzado = session.exec(
             select(Engagement).where(Engagement.phase == "improvement_plans")
-        ).first()
+        ).one()
         large = seed_forty(session, demo_programme, broker)
         large_engagement = session.exec(
             select(Engagement).where(Engagement.programme_id == large.id)
         ).first()
+        assert large_engagement is not None
         # The broker reads the large programme too: a unit admin of it issues its reports.
         admin = User(
             email="admin@national.bench",
             full_name="Bench admin",
             programme_id=large.id,
             organization_id=None,
-            role="admin",
+            role=Role.admin,
             password_hash="x",
         )
         session.add(admin)

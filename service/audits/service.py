@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from service.accounts.models import Role, User
@@ -174,17 +175,17 @@ def answers_of(session: Session, audit: Audit) -> list[Any]:
     """The audit's answers by question id: the columns readers use, not ORM objects (an audit
     has a hundred answers, and every read shows or scores them)."""
     statement = (
-        select(
-            Answer.question_id,
-            Answer.value,
-            Answer.not_applicable,
-            Answer.comment,
-            Answer.answered_at,
+        sa.select(
+            col(Answer.question_id),
+            col(Answer.value),
+            col(Answer.not_applicable),
+            col(Answer.comment),
+            col(Answer.answered_at),
         )
-        .where(Answer.audit_id == audit.id)
+        .where(col(Answer.audit_id) == audit.id)
         .order_by(col(Answer.question_id))
     )
-    return list(session.exec(statement).all())
+    return list(session.execute(statement).all())
 
 
 def evidence_of(session: Session, audit: Audit) -> list[Evidence]:

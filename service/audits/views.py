@@ -64,7 +64,8 @@ def audit_summaries(session: Session, audits: Sequence[Audit]) -> list[AuditPubl
         statement = select(
             Answer.audit_id, Answer.question_id, Answer.value, Answer.not_applicable
         ).where(col(Answer.audit_id).in_([a.id for a in audits]))
-        for row in session.exec(statement).all():
+        rows: list[Any] = list(session.exec(statement).all())
+        for row in rows:
             by_audit[row.audit_id].append(row)
     names = organization_names(session, (audit.organization_id for audit in audits))
     items = []

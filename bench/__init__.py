@@ -1,0 +1,1 @@
+"""Benchmarks: report rendering, the scale seed and the HTTP load benchmark."""
