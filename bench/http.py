@@ -203,6 +203,29 @@ def read_case(name: str, authorization: str, paths: list[str]) -> Case:
     return Case(name, authorization, [f"\tGET\t{path}\t" for path in paths])
 
 
+def number_questions(client: httpx.Client, audit: dict[str, object]) -> set[str]:
+    """The ids of the audit template's number questions."""
+    path = f"{API}/audit-templates/{audit['template_id']}/versions/{audit['template_version']}"
+    template = client.get(path).raise_for_status().json()
+    return {
+        question["id"]
+        for section in template["sections"]
+        for question in section["questions"]
+        if question["type"] == "number"
+    }
+
+
+def answers_body(answers: list[dict[str, object]], numbers: set[str], mark: str) -> str:
+    """25 answers as read, numbers sent back as JSON numbers, each with a new comment."""
+    chosen = []
+    for answer in answers[:25]:
+        value = answer["value"]
+        if answer["question_id"] in numbers:
+            value = float(str(value)) if "." in str(value) else int(str(value))
+        chosen.append({"question_id": answer["question_id"], "value": value, "comment": mark})
+    return json.dumps({"answers": chosen})
+
+
 def build_cases(base: str, programme: int) -> list[Case]:
     """Every case, with subjects spread over the programme's data."""
     email = f"broker@p{programme:02d}.bench.supplierdev.org"
@@ -211,60 +234,49 @@ def build_cases(base: str, programme: int) -> list[Case]:
         broker = f"Bearer {login(client, email)}"
         admin = f"Bearer {login(client, admin_email)}"
         client.headers["Authorization"] = broker
+        me = client.get(f"{API}/me").raise_for_status().json()["id"]
         engagements = all_pages(client, f"{API}/engagements")
         ids = [str(item["id"]) for item in engagements]
-        phases = sorted({str(item["phase"]) for item in engagements})
-        list_paths = []
-        for phase in phases:
-            cursor = None
-            while True:
-                path = f"{API}/engagements?phase={phase}&limit=50"
-                if cursor:
-                    path += f"&cursor={cursor}"
-                page = client.get(path).raise_for_status().json()
-                list_paths.append(path)
-                cursor = page["next_cursor"]
-                if cursor is None:
-                    break
         reviewed, drafts = [], []
-        for engagement_id in ids:
-            for audit in client.get(f"{API}/engagements/{engagement_id}/audits").json():
+        for engagement in engagements:
+            path = f"{API}/engagements/{engagement['id']}/audits"
+            for audit in client.get(path).raise_for_status().json():
                 if audit["state"] == "reviewed":
                     reviewed.append(str(audit["id"]))
-                elif audit["state"] in ("draft", "submitted"):
+                elif engagement["phase"] == "supplier_evaluation" and engagement["broker_id"] == me:
                     drafts.append(audit)
         answer_subjects: list[str] = []
         transition_subjects: list[str] = []
+        numbers: dict[str, set[str]] = {}
         for audit in drafts:
-            detail = client.get(f"{API}/audits/{audit['id']}")
-            etag = detail.headers["etag"]
-            body = detail.json()
             path = f"{API}/audits/{audit['id']}"
-            if body["state"] == "draft" and len(answer_subjects) < len(drafts) // 2:
-                answers = [answer for answer in body["answers"] if not answer["not_applicable"]]
-                steps = []
-                for mark in ("A", "B"):
-                    chosen = [
-                        {"question_id": a["question_id"], "value": a["value"], "comment": f"{mark}"}
-                        for a in answers[:25]
-                    ]
-                    steps.append(f"PUT\t{path}/answers\t{json.dumps({'answers': chosen})}")
-                answer_subjects.append("\t".join([etag, *steps]))
-                continue
+            detail = client.get(path)
+            etag, body = detail.headers["etag"], detail.json()
+            answers = [answer for answer in body["answers"] if not answer["not_applicable"]]
+            allowed = client.get(f"{path}/transitions").json()
+            ready = any(t["trigger"] == "submit" and t["allowed"] for t in allowed)
             submit = f"POST\t{path}/transitions/submit\t"
             reason = json.dumps({"reason": "Benchmark: reopened to correct an answer"})
             reopen = f"POST\t{path}/transitions/reopen\t{reason}"
-            allowed = client.get(f"{path}/transitions").json()
-            ready = any(t["trigger"] == "submit" and t["allowed"] for t in allowed)
             if body["state"] == "submitted":
                 transition_subjects.append("\t".join([etag, reopen, submit]))
-            elif ready:
+            elif ready and len(transition_subjects) <= len(answer_subjects):
                 transition_subjects.append("\t".join([etag, submit, reopen]))
+            elif body["state"] == "draft" and len(answers) >= 25:
+                key = f"{audit['template_id']}/{audit['template_version']}"
+                if key not in numbers:
+                    numbers[key] = number_questions(client, audit)
+                steps = [
+                    f"PUT\t{path}/answers\t{answers_body(answers, numbers[key], mark)}"
+                    for mark in ("Checked on site", "Checked again on site")
+                ]
+                answer_subjects.append("\t".join([etag, *steps]))
+    mine = f"{API}/engagements?broker_id={me}&limit=50"
     return [
         read_case("ceiling (constant JSON)", "", ["/bench/ceiling"]),
         read_case("naive floor (pk read)", "", [f"/bench/floor/{i}" for i in ids]),
         read_case("engagement detail", broker, [f"{API}/engagements/{i}" for i in ids]),
-        read_case("engagement list (50, filtered)", broker, list_paths),
+        read_case("engagement list (50, filtered)", broker, [mine]),
         read_case("audit with scores", broker, [f"{API}/audits/{i}" for i in reviewed]),
         read_case("overdue actions (programme)", broker, [f"{API}/tracking/overdue-actions"]),
         Case("bulk answers (25 per request)", broker, answer_subjects),
@@ -277,14 +289,16 @@ def run_wrk(base: str, case: Case, seconds: int, connections: int, folder: Path)
     if not case.subjects:
         raise RuntimeError(f"no subjects for the case {case.name!r}: is the database seeded?")
     subjects = case.subjects
-    if all(subject.startswith("\tGET\t") for subject in subjects):
+    reads = all(subject.startswith("\tGET\t") for subject in subjects)
+    if reads:
         subjects = subjects * -(-connections // len(subjects))  # reads may repeat
     threads = min(connections, len(subjects))  # a write subject belongs to one thread
     requests = folder / "case.txt"
     requests.write_text("\n".join([case.authorization, *subjects]) + "\n")
     env = {**os.environ, "CASE": str(requests), "THREADS": str(threads)}
     command = ["wrk", f"-t{threads}", f"-c{threads}", "-s", str(LUA), "--timeout", "10s"]
-    subprocess.run([*command, "-d1s", base], env=env, check=True, capture_output=True)
+    if reads:  # a warm-up run would leave the writes' ETags behind
+        subprocess.run([*command, "-d1s", base], env=env, check=True, capture_output=True)
     output = subprocess.run(
         [*command, f"-d{seconds}s", base], env=env, check=True, capture_output=True, text=True
     )

@@ -53,14 +53,14 @@ def phase_plan(count: int) -> list[Phase]:
 
 
 def write_engagements(rows: Rows, cast: Cast) -> None:
-    """One engagement per buyer. In each phase, two engagements in five go to the bench
+    """One engagement per buyer. In each phase, three engagements in five go to the bench
     broker, the first one included; the other brokers take the rest in turn."""
     candidates = _candidates(rows.rng, cast.suppliers, len(cast.buyers))
     phases = phase_plan(len(cast.buyers))
     others = cast.brokers[1:]
     for n, (buyer, phase, firms) in enumerate(zip(cast.buyers, phases, candidates, strict=True)):
         place = n - phases.index(phase)  # this engagement's place among those of its phase
-        broker = cast.bench_broker if place % 5 in (0, 2) else others[place % len(others)]
+        broker = cast.bench_broker if place % 5 in (0, 2, 4) else others[place % len(others)]
         _write(
             rows,
             cast,

@@ -1,5 +1,7 @@
 """Engine and sessions: SQLite in WAL mode with immediate write transactions, or PostgreSQL."""
 
+import sqlite3
+import threading
 from functools import lru_cache
 from typing import Any
 
@@ -34,7 +36,11 @@ def create_db_engine(url: str, busy_timeout_ms: int = 10_000, connections: int =
     _ensure_sqlite_folder(url)
     engine = sa.create_engine(
         url,
-        connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+        connect_args={
+            "check_same_thread": False,
+            "timeout": busy_timeout_ms / 1000,
+            "factory": WriterQueueConnection,
+        },
         pool_size=connections,
         max_overflow=0,
     )
@@ -51,8 +57,13 @@ def _ensure_sqlite_folder(url: str) -> None:
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    writers = threading.Lock()  # the queue of this engine's writers in this process
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        if isinstance(dbapi_connection, WriterQueueConnection):
+            dbapi_connection.writers = writers
+            dbapi_connection.timeout_s = busy_timeout_ms / 1000
         # Let SQLAlchemy, not the driver, decide when a transaction begins.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -67,9 +78,52 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # Writers take the write lock up front, so a read-then-write never fails halfway
         # with a stale snapshot; readers stay deferred and run alongside.
         if connection.get_execution_options().get(WRITE_OPTION):
+            dbapi_connection = connection.connection.dbapi_connection
+            if isinstance(dbapi_connection, WriterQueueConnection):
+                dbapi_connection.join_writers()
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")
+
+
+class WriterQueueConnection(sqlite3.Connection):
+    """An SQLite connection whose writers queue on a lock of this process.
+
+    SQLite lets one writer in at a time and makes the others poll, sleeping up to 100 ms
+    between tries. The writers of one process wait on a lock instead, and the next one starts
+    the moment the last one commits or rolls back; SQLite's own waiting remains only between
+    worker processes. The lock is taken with the busy timeout, after which SQLite decides.
+    """
+
+    writers = threading.Lock()  # replaced by the engine's own when it connects
+    timeout_s = 10.0
+    holds_writers = False
+
+    def join_writers(self) -> None:
+        self.holds_writers = self.writers.acquire(timeout=self.timeout_s)
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._leave_writers()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._leave_writers()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._leave_writers()
+
+    def _leave_writers(self) -> None:
+        if self.holds_writers:
+            self.holds_writers = False
+            self.writers.release()
 
 
 @lru_cache
