@@ -162,7 +162,11 @@ def worker_rss_mb(process: subprocess.Popen[bytes], workers: int) -> list[float]
         pids = [process.pid]
     else:
         children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
-        pids = [int(pid) for pid in children]
+        pids = [
+            int(pid)
+            for pid in children
+            if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+        ]
     sizes = []
     for pid in pids:
         status = Path(f"/proc/{pid}/status").read_text()
