@@ -100,6 +100,9 @@ class Action(SQLModel, table=True):
     """One action of a plan: training, assistance, process or quality work, investment or
     financing, delivered by a provider (or to be tendered), with its cost and progress."""
 
+    # The programme's overdue actions, oldest first, are read without touching other programmes.
+    __table_args__ = (sa.Index("ix_action_programme_due", "programme_id", "due_on", "id"),)
+
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     programme_id: uuid.UUID = Field(foreign_key="programme.id", index=True)
     plan_id: uuid.UUID = Field(foreign_key="plan.id", index=True)

@@ -124,6 +124,7 @@ def overdue_actions(
         .join(Engagement, col(Engagement.id) == Plan.engagement_id)
         .join(Organization, col(Organization.id) == Plan.organization_id)
         .where(
+            Action.programme_id == caller.user.programme_id,
             col(Plan.state).in_(UNDER_WAY),
             col(Action.status).in_(OPEN_ACTION),
             Action.due_on < today,
