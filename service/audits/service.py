@@ -188,11 +188,22 @@ def answers_of(session: Session, audit: Audit) -> list[Any]:
     return list(session.execute(statement).all())
 
 
-def evidence_of(session: Session, audit: Audit) -> list[Evidence]:
+def evidence_of(session: Session, audit: Audit) -> list[Any]:
+    """The audit's evidence files, oldest first: the columns readers use."""
     statement = (
-        select(Evidence).where(Evidence.audit_id == audit.id).order_by(col(Evidence.created_at))
+        sa.select(
+            col(Evidence.id),
+            col(Evidence.question_id),
+            col(Evidence.filename),
+            col(Evidence.media_type),
+            col(Evidence.size),
+            col(Evidence.sha256),
+            col(Evidence.created_at),
+        )
+        .where(col(Evidence.audit_id) == audit.id)
+        .order_by(col(Evidence.created_at))
     )
-    return list(session.exec(statement).all())
+    return list(session.execute(statement).all())
 
 
 def score_of(template: Template, answers: Sequence[Any]) -> AuditScore:

@@ -11,7 +11,6 @@ from service.audits.models import (
     Answer,
     Audit,
     AuditPublic,
-    EvidencePublic,
     ScorePublic,
     SectionScorePublic,
 )
@@ -49,10 +48,7 @@ def audit_public(session: Session, audit: Audit) -> AuditPublic:
             "organization_name": names.get(audit.organization_id, ""),
             "score": score_public(template, service.score_of(template, answers)),
             "answers": [row._asdict() for row in answers],
-            "evidence": [
-                EvidencePublic.model_validate(row, from_attributes=True)
-                for row in service.evidence_of(session, audit)
-            ],
+            "evidence": [row._asdict() for row in service.evidence_of(session, audit)],
         }
     )
 

@@ -116,8 +116,12 @@ def list_engagements(
         statement = statement.where(Engagement.buyer_id == buyer_id)
     if broker_id is not None:
         statement = statement.where(Engagement.broker_id == broker_id)
-    rows = list(caller.session.exec(paginate(statement, Engagement, cursor, limit)).all())
-    return views.engagement_page(caller.session, rows, limit)
+    rows = list(
+        caller.session.execute(
+            paginate(views.with_buyer_name(statement), Engagement, cursor, limit)
+        ).all()
+    )
+    return views.engagement_page(rows, limit)
 
 
 @router.get("/engagements/{engagement_id}", response_model=EngagementPublic, responses=READ)
