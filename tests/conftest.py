@@ -24,11 +24,40 @@ def _reset_caches() -> None:
     security._token_key.cache_clear()
 
 
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist, each worker's own PostgreSQL database beside the given one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker is None:
+        return url
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    own = f"{name}_{worker}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{own}"')
+    return f"{server}/{own}"
+
+
+def _drop_worker_database(url: str) -> None:
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The test database, empty and then migrated to the head revision."""
+    """The test database, empty and then migrated to the head revision. Under pytest-xdist
+    each worker has its own: a folder of its own for SQLite, a database of its own beside
+    SUPPLIERDEV_TEST_DATABASE_URL for PostgreSQL."""
     folder = tmp_path_factory.mktemp("var")
-    url = TEST_DATABASE_URL or f"sqlite:///{folder / 'test.sqlite3'}"
+    url = f"sqlite:///{folder / 'test.sqlite3'}"
+    if TEST_DATABASE_URL:
+        url = _worker_database(TEST_DATABASE_URL)
     os.environ["SUPPLIERDEV_DATABASE_URL"] = url
     os.environ["SUPPLIERDEV_SECRET_KEY"] = "test-secret-key-" + uuid.uuid4().hex
     os.environ["SUPPLIERDEV_UPLOAD_DIR"] = str(folder / "uploads")
@@ -43,6 +72,8 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     upgrade(url)
     yield url
     get_engine().dispose()
+    if TEST_DATABASE_URL:
+        _drop_worker_database(url)
 
 
 @pytest.fixture(autouse=True, scope="session")
