@@ -333,6 +333,11 @@ def measure(database: str, scale: float, workers: int, args: argparse.Namespace)
             for case in all_cases:
                 result = run_wrk(base, case, args.seconds, args.connections, folder)
                 run.results.append(result)
+            # The ceiling again at the end: the better of the two counts, so a machine that
+            # was busy during one of them does not flatter the ratios.
+            again = run_wrk(base, all_cases[0], args.seconds, args.connections, folder)
+            if again.requests_per_second > run.results[0].requests_per_second:
+                run.results[0] = again
             run.worker_rss_mb = worker_rss_mb(process, workers)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
