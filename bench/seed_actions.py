@@ -9,7 +9,7 @@ from decimal import Decimal
 from bench.seed_rows import Row, changed
 from bench.seed_story import Story, Track
 from service.analyses.models import Severity
-from service.engagements.models import EventKind
+from service.history import EventKind
 from service.plans.models import Action, ActionCategory, FundingShare, Payer
 from workflows.plan_health import ActionStatus
 

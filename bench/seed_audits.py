@@ -13,7 +13,7 @@ from service.audits.models import Answer, Audit, AuditPurpose, Evidence
 from service.audits.scoring import AnswerValue, AuditScore, score_audit
 from service.audits.templates import Template
 from service.demo_audits import CONSTRAINTS, KPI_VALUES, RECORDS_CSV
-from service.engagements.models import EventKind
+from service.history import EventKind
 from workflows import AuditState
 
 # A plausible measured value for each KPI a number question may feed, by maturity level.

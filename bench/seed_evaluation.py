@@ -9,7 +9,8 @@ from bench.seed_rows import Calendar, Row, Rows, changed
 from bench.seed_story import Milestones, Story, Track
 from service.audits.models import AuditPurpose
 from service.audits.templates import Template
-from service.engagements.models import Engagement, EventKind, Participation
+from service.engagements.models import Engagement, Participation
+from service.history import EventKind
 from workflows import AuditState, ParticipationState, Phase
 
 S = ParticipationState

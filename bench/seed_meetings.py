@@ -10,7 +10,7 @@ from service.analyses.models import Analysis, Finding, FindingLink, KpiSource, K
 from service.audits.templates import Template
 from service.demo_audits import KPI_VALUES
 from service.demo_phases import AGENDA
-from service.engagements.models import EventKind
+from service.history import EventKind
 from service.roundtables.models import RoundTable, RoundTableInvitee, RoundTableState
 from service.targets.models import Party, Target, TargetKind
 from service.types import number_text

@@ -12,7 +12,7 @@ from bench.seed_story import Story, Track
 from service.analyses.models import KpiSource, KpiValue
 from service.audits.models import AuditPurpose
 from service.audits.templates import template_registry
-from service.engagements.models import EventKind
+from service.history import EventKind
 from service.kpis import kpi_catalogue
 from service.plans.models import Outcome, PartnershipDecision, Party, Plan, PlanApproval, Review
 from service.plans.service import OUTCOME_TRIGGERS

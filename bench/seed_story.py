@@ -9,7 +9,7 @@ from bench.seed_cast import Cast
 from bench.seed_rows import Calendar, Row, Rows, changed
 from service.audits.scoring import AuditScore
 from service.audits.templates import Template
-from service.engagements.models import Event, EventKind
+from service.history import Event, EventKind
 from workflows import ParticipationState, Phase
 from workflows.states import SELECTED_TRACK
 

@@ -13,8 +13,8 @@ from service.admission import AdmissionMiddleware
 from service.analyses.router import router as analyses_router
 from service.audits.router import router as audits_router
 from service.audits.templates import template_registry
+from service.deps import IF_MATCH_PATTERN
 from service.engagements.participations import router as participations_router
-from service.engagements.router import IF_MATCH_PATTERN
 from service.engagements.router import router as engagements_router
 from service.errors import install_error_handlers, problem_openapi
 from service.idempotency.middleware import IdempotencyMiddleware

@@ -9,7 +9,8 @@ from service.database import write_session
 from service.demo_audits import evaluate_candidates, organization_names, select_all
 from service.demo_phases import hold_round_table
 from service.demo_plans import completed_engagement, plans_in_progress
-from service.engagements.models import Engagement, Event, EventKind, Participation
+from service.engagements.models import Engagement, Participation
+from service.history import Event, EventKind, SubjectKind
 from service.programmes.models import Organization, OrganizationKind, Programme
 from service.security import hash_password
 from service.types import Language
@@ -209,6 +210,8 @@ def _demo_event(engagement: Engagement, actor: User, kind: EventKind, **fields: 
     return Event(
         programme_id=engagement.programme_id,
         engagement_id=engagement.id,
+        subject_kind=SubjectKind.engagement,
+        subject_id=engagement.id,
         actor_id=actor.id,
         kind=kind,
         **fields,  # type: ignore[arg-type]

@@ -12,7 +12,8 @@ from sqlmodel import Session, select
 from service.accounts.models import User
 from service.audits.models import Answer, Audit, AuditPurpose, Evidence
 from service.audits.templates import Question, Template, template_registry
-from service.engagements.models import Engagement, Event, EventKind, Participation
+from service.engagements.models import Engagement, Participation
+from service.history import Event, EventKind, SubjectKind
 from service.programmes.models import Organization
 from service.settings import get_settings
 from service.types import utcnow
@@ -109,6 +110,8 @@ def _event(
     return Event(
         programme_id=engagement.programme_id,
         engagement_id=engagement.id,
+        subject_kind=SubjectKind.engagement,
+        subject_id=engagement.id,
         participation_id=participation_id,
         actor_id=actor.id,
         kind=EventKind.transition,

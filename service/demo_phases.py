@@ -10,7 +10,8 @@ from service.accounts.models import User
 from service.analyses.models import Analysis, Finding, KpiSource, KpiValue, Severity
 from service.audits.models import Answer, Audit, Evidence
 from service.demo_audits import KPI_VALUES, MATURITY
-from service.engagements.models import Engagement, Event, EventKind, Participation
+from service.engagements.models import Engagement, Participation
+from service.history import Event, EventKind, SubjectKind
 from service.roundtables.models import RoundTable, RoundTableInvitee, RoundTableState
 from service.targets.models import Party, Target, TargetKind
 from service.types import utcnow
@@ -43,6 +44,8 @@ def _event(
     return Event(
         programme_id=engagement.programme_id,
         engagement_id=engagement.id,
+        subject_kind=SubjectKind.engagement,
+        subject_id=engagement.id,
         actor_id=actor.id,
         kind=kind,
         trigger=trigger,

@@ -19,7 +19,8 @@ from service.audits.models import Answer, Audit, AuditPurpose
 from service.audits.templates import Template, template_registry
 from service.demo_audits import MATURITY, _evidence, _value, select_all
 from service.demo_phases import approve_analyses, backdate, hold_round_table
-from service.engagements.models import Engagement, Event, EventKind, Participation
+from service.engagements.models import Engagement, Participation
+from service.history import Event, EventKind, SubjectKind
 from service.kpis import kpi_catalogue
 from service.plans.models import (
     Action,
@@ -298,6 +299,8 @@ class Scene:
             Event(
                 programme_id=self.engagement.programme_id,
                 engagement_id=self.engagement.id,
+                subject_kind=SubjectKind.engagement,
+                subject_id=self.engagement.id,
                 actor_id=actor.id,
                 kind=kind,
                 trigger=trigger,

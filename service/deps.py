@@ -1,17 +1,23 @@
-"""Request dependencies: one session per request that also resolves the caller."""
+"""Request dependencies shared by every domain: the session and the caller, load-or-404 of
+the objects other domains hang from (programme, engagement, participation), If-Match, ETag
+and the problem statuses routes declare."""
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from service.accounts.models import ApiToken, Role, User
 from service.database import session_for_method
-from service.errors import NotAuthenticated
+from service.engagements import access as engagement_access
+from service.engagements.models import Engagement, Participation
+from service.errors import NotAuthenticated, NotFound, PreconditionRequired, problems
+from service.programmes.models import Programme
 from service.security import token_digest
 from service.types import utcnow
 
@@ -76,3 +82,68 @@ def get_caller(
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]
+
+# The problem statuses a read and a versioned change can answer.
+READ = problems(401, 404, 422)
+WRITE = problems(401, 403, 404, 409, 412, 422, 428)
+IF_MATCH_PATTERN = r'^(W/)?"[0-9]{1,9}"$'
+
+
+def if_match(
+    value: Annotated[
+        str | None,
+        Header(
+            alias="If-Match",
+            pattern=IF_MATCH_PATTERN,
+            description='The ETag you read, e.g. "3"; required for every change',
+        ),
+    ] = None,
+) -> int:
+    """The version the client read; 428 when it sent none."""
+    if value is None:
+        raise PreconditionRequired('send If-Match with the ETag you read, e.g. If-Match: "3"')
+    return int(value.removeprefix("W/").strip('"'))
+
+
+VersionDep = Annotated[int, Depends(if_match)]
+
+
+def etag(response: Response, version: int) -> None:
+    """The version a client sends back in If-Match."""
+    response.headers["ETag"] = f'"{version}"'
+
+
+def visible_programme(programme_id: uuid.UUID, caller: CallerDep) -> Programme:
+    """A programme the caller belongs to (any programme for a superuser), else 404."""
+    programme = caller.session.get(Programme, programme_id)
+    if programme is None or not (
+        caller.user.is_superuser or caller.user.programme_id == programme.id
+    ):
+        raise NotFound("no such programme")
+    return programme
+
+
+ProgrammeDep = Annotated[Programme, Depends(visible_programme)]
+
+
+def engagement_dep(request: Request, engagement_id: uuid.UUID, caller: CallerDep) -> Engagement:
+    """The engagement if the caller may see it (404 otherwise), locked when it will change."""
+    locking = request.method not in {"GET", "HEAD"}
+    return engagement_access.get_visible_engagement(
+        caller.session, caller.user, engagement_id, locking
+    )
+
+
+EngagementDep = Annotated[Engagement, Depends(engagement_dep)]
+
+
+def participation_dep(
+    participation_id: uuid.UUID, engagement: EngagementDep, caller: CallerDep
+) -> Participation:
+    """One of the engagement's participations the caller may see, else 404."""
+    return engagement_access.get_visible_participation(
+        caller.session, caller.user, engagement, participation_id
+    )
+
+
+ParticipationDep = Annotated[Participation, Depends(participation_dep)]

@@ -3,7 +3,8 @@
 from service.accounts.models import ApiToken, LoginAttempt, User
 from service.analyses.models import Analysis, Finding, KpiValue
 from service.audits.models import Answer, Audit, Evidence
-from service.engagements.models import Engagement, Event, Participation
+from service.engagements.models import Engagement, Participation
+from service.history import Event
 from service.idempotency.models import IdempotencyRecord
 from service.plans.models import (
     Action,

@@ -11,7 +11,8 @@ from sqlmodel import select
 
 from service.app import create_app
 from service.database import read_session, write_session
-from service.engagements.models import Engagement, Event, EventKind
+from service.engagements.models import Engagement
+from service.history import Event, EventKind
 from workflows import Phase
 
 app = create_app()

@@ -21,7 +21,8 @@ from service.audits import service as audits
 from service.audits.models import Answer, AnswerIn, Audit
 from service.cli import app
 from service.engagements.facts import engagement_snapshot
-from service.engagements.models import Engagement, Event, EventKind, Participation
+from service.engagements.models import Engagement, Participation
+from service.history import Event, EventKind
 from service.plans import service as plans
 from service.plans.models import Action, FundingShare, Plan, Review
 from service.types import UTCDateTime, utcnow

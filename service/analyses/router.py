@@ -20,10 +20,9 @@ from service.analyses.models import (
     KpiValue,
     KpiValuePublic,
 )
-from service.deps import CallerDep
+from service.deps import READ, WRITE, CallerDep, EngagementDep, VersionDep, etag
 from service.engagements import access as engagement_access
 from service.engagements.models import Engagement, TransitionRequest
-from service.engagements.router import READ, WRITE, EngagementDep, VersionDep, etag
 from service.engagements.views import triggers
 from service.errors import problems
 from workflows import available_for_analysis

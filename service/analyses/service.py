@@ -19,30 +19,36 @@ from service.analyses.models import (
 )
 from service.audits.models import Audit, Evidence
 from service.audits.templates import template_registry
-from service.engagements.models import Engagement, Event, EventKind, Participation
-from service.engagements.service import bump_version, check_version, decide, follow
+from service.engagements.models import Engagement, Participation
+from service.engagements.steps import follow
 from service.errors import Conflict, Forbidden, NotFound
+from service.guards import decide
+from service.history import EventKind, SubjectKind, record_event
 from service.programmes.models import Organization
-from service.targets.service import targeted_kpis
+from service.targets.queries import targeted_kpis
 from service.types import number_text, utcnow
+from service.versioning import bump_version, check_version
 from workflows import AnalysisSnapshot, AnalysisState, ParticipationState, Phase, apply_to_analysis
 from workflows.states import SELECTED_TRACK
 
 
 def _event(
+    session: Session,
     analysis: Analysis,
     actor: User,
     trigger: str,
     source: str | None,
     dest: str | None,
     reason: str | None = None,
-) -> Event:
-    return Event(
+) -> None:
+    record_event(
+        session,
+        actor_id=actor.id,
         programme_id=analysis.programme_id,
+        kind=EventKind.analysis,
+        subject=(SubjectKind.analysis, analysis.id),
         engagement_id=analysis.engagement_id,
         participation_id=analysis.participation_id,
-        actor_id=actor.id,
-        kind=EventKind.analysis,
         trigger=trigger,
         from_state=source,
         to_state=dest,
@@ -83,7 +89,7 @@ def open_analysis(
     )
     session.add(analysis)
     session.flush()
-    session.add(_event(analysis, actor, "open_analysis", None, "draft"))
+    _event(session, analysis, actor, "open_analysis", None, "draft")
     session.commit()
     return analysis
 
@@ -120,8 +126,8 @@ def add_finding(
         link.finding_id = finding.id
         session.add(link)
     bump_version(session, Analysis, analysis.id, analysis.version)
-    session.add(
-        _event(analysis, actor, "add_finding", None, None, f"{data.severity.value} in {data.area}")
+    _event(
+        session, analysis, actor, "add_finding", None, None, f"{data.severity.value} in {data.area}"
     )
     session.commit()
     return finding
@@ -185,15 +191,14 @@ def add_baseline(
     )
     session.add(value)
     bump_version(session, Analysis, analysis.id, analysis.version)
-    session.add(
-        _event(
-            analysis,
-            actor,
-            "record_baseline",
-            None,
-            None,
-            f"{data.kpi} = {measured} on {data.measured_on}",
-        )
+    _event(
+        session,
+        analysis,
+        actor,
+        "record_baseline",
+        None,
+        None,
+        f"{data.kpi} = {measured} on {data.measured_on}",
     )
     session.commit()
     return value
@@ -253,7 +258,7 @@ def transition(
     bump_version(
         session, Analysis, analysis.id, version, state=destination, approved_at=approved_at
     )
-    session.add(_event(analysis, actor, trigger, source.value, destination.value, reason))
+    _event(session, analysis, actor, trigger, source.value, destination.value, reason)
     if destination == AnalysisState.approved:
         follow(
             session,
@@ -266,11 +271,3 @@ def transition(
     session.commit()
     session.refresh(analysis)
     return analysis
-
-
-def approved_firms(session: Session, engagement_id: Any) -> set[Any]:
-    """Organizations of the engagement whose analysis is approved."""
-    statement = select(Analysis.organization_id).where(
-        Analysis.engagement_id == engagement_id, Analysis.state == AnalysisState.approved
-    )
-    return set(session.exec(statement).all())

@@ -17,10 +17,9 @@ from service.audits.models import (
     AuditTransition,
 )
 from service.audits.templates import template_registry
-from service.deps import CallerDep
+from service.deps import READ, WRITE, CallerDep, EngagementDep, VersionDep, etag
 from service.engagements import access as engagement_access
 from service.engagements.models import Engagement
-from service.engagements.router import READ, WRITE, EngagementDep, VersionDep, etag
 from service.engagements.views import triggers
 from service.errors import Forbidden, NotFound, problems
 from workflows import available_for_audit

@@ -11,12 +11,15 @@ from service.accounts.models import Role, User
 from service.audits.models import Answer, AnswerIn, Audit, AuditCreate, Evidence
 from service.audits.scoring import AnswerValue, AuditScore, score_audit
 from service.audits.templates import Question, Template, template_registry
-from service.engagements.models import Engagement, Event, EventKind, Participation
-from service.engagements.service import bump_version, check_version, decide, follow
+from service.engagements.models import Engagement, Participation
+from service.engagements.steps import follow
 from service.errors import Conflict, Forbidden, NotFound, Unprocessable
+from service.guards import decide
+from service.history import EventKind, SubjectKind, record_event
 from service.kpis import kpi_catalogue
 from service.programmes.models import Organization
 from service.types import utcnow
+from service.versioning import bump_version, check_version
 from workflows import AuditSnapshot, AuditState, ParticipationState, Phase, apply_to_audit
 from workflows.states import ACTIVE_PHASES
 
@@ -64,22 +67,29 @@ def create_audit(
     )
     session.add(audit)
     session.flush()
-    session.add(
-        _event(audit, actor, "audit_created", to_state=audit.state.value, reason=data.purpose.value)
+    _event(
+        session,
+        audit,
+        actor,
+        "audit_created",
+        to_state=audit.state.value,
+        reason=data.purpose.value,
     )
     session.commit()
     return audit
 
 
-def _event(audit: Audit, actor: User, trigger: str, **fields: Any) -> Event:
-    return Event(
+def _event(session: Session, audit: Audit, actor: User, trigger: str, **fields: Any) -> None:
+    record_event(
+        session,
+        actor_id=actor.id,
         programme_id=audit.programme_id,
+        kind=EventKind.audit,
+        subject=(SubjectKind.audit, audit.id),
         engagement_id=audit.engagement_id,
         participation_id=audit.participation_id,
-        actor_id=actor.id,
-        kind=EventKind.audit,
-        trigger=trigger,
         audit_id=audit.id,
+        trigger=trigger,
         **fields,
     )
 
@@ -255,15 +265,14 @@ def transition_audit(
     source = audit.state
     reviewed_at = utcnow() if destination == AuditState.reviewed else None
     bump_version(session, Audit, audit.id, version, state=destination, reviewed_at=reviewed_at)
-    session.add(
-        _event(
-            audit,
-            actor,
-            trigger,
-            from_state=source.value,
-            to_state=destination.value,
-            reason=reason,
-        )
+    _event(
+        session,
+        audit,
+        actor,
+        trigger,
+        from_state=source.value,
+        to_state=destination.value,
+        reason=reason,
     )
     if destination == AuditState.reviewed and audit.purpose == "evaluation":
         _mark_evaluated(session, actor, engagement, audit)
@@ -307,10 +316,12 @@ def add_evidence(
         uploaded_by=actor.id,
     )
     session.add(evidence)
-    session.add(
-        _event(
-            audit, actor, "add_evidence", reason=f"{question_id}: {filename} ({stored.sha256[:12]})"
-        )
+    _event(
+        session,
+        audit,
+        actor,
+        "add_evidence",
+        reason=f"{question_id}: {filename} ({stored.sha256[:12]})",
     )
     session.commit()
     return evidence

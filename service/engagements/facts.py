@@ -4,14 +4,16 @@ Each phase's exit condition is a fact here: audits, round tables, targets, analy
 and partnership decisions each answer for their own.
 """
 
-import uuid
-
 from sqlmodel import Session, select
 
+from service.analyses.queries import approved_firms
+from service.audits.queries import reviewed_evaluations
 from service.engagements.models import Engagement, Participation
+from service.plans.queries import closed_firms, plan_states
 from service.programmes.models import Organization
+from service.roundtables.queries import attended_organizations, held_with_minutes
+from service.targets.queries import with_targets
 from workflows import (
-    AuditState,
     EngagementSnapshot,
     ParticipationFacts,
     ParticipationSnapshot,
@@ -46,10 +48,6 @@ def supplier_names(session: Session, engagement: Engagement) -> list[tuple[Parti
 
 def engagement_snapshot(session: Session, engagement: Engagement) -> EngagementSnapshot:
     """Everything the engagement guards need, in one plain snapshot."""
-    from service.analyses.service import approved_firms
-    from service.plans.service import closed_firms
-    from service.roundtables.service import attended_organizations, held_with_minutes
-    from service.targets.service import with_targets
 
     buyer = session.get(Organization, engagement.buyer_id)
     evaluated = reviewed_evaluations(session, engagement.id)
@@ -87,7 +85,6 @@ def participation_snapshot(
     session: Session, engagement: Engagement, participation: Participation
 ) -> ParticipationSnapshot:
     """Everything the participation guards need about one supplier."""
-    from service.plans.service import plan_states
 
     supplier = session.get(Organization, participation.supplier_id)
     plan = plan_states(session, engagement.id).get(participation.supplier_id)
@@ -100,21 +97,3 @@ def participation_snapshot(
         plan_approved=plan in APPROVED_PLAN,
         plan_closed=plan == PlanState.closed,
     )
-
-
-def reviewed_evaluations(session: Session, engagement_id: uuid.UUID) -> set[uuid.UUID]:
-    """Participations of the engagement that have a reviewed evaluation audit."""
-    from service.audits.models import Audit, AuditPurpose  # audits build on engagements
-
-    statement = select(Audit.participation_id).where(
-        Audit.engagement_id == engagement_id,
-        Audit.purpose == AuditPurpose.evaluation,
-        Audit.state == AuditState.reviewed,
-    )
-    return {row for row in session.exec(statement).all() if row is not None}
-
-
-def _approved_firms(session: Session, engagement: Engagement) -> set[uuid.UUID]:
-    from service.analyses.service import approved_firms  # analyses build on engagements
-
-    return approved_firms(session, engagement.id)

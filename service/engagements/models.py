@@ -10,7 +10,7 @@ from pydantic import StringConstraints
 from sqlmodel import Field, SQLModel
 
 from service.types import NOT_BLANK, InputModel, Name, Text, UTCDateTime, enum_type, utcnow
-from workflows import ParticipationState, Phase
+from workflows import ParticipationState, Phase, describe
 
 Reason = Annotated[Text, StringConstraints(max_length=2000)]
 
@@ -34,6 +34,17 @@ class Engagement(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+# The triggers a client may fire, straight from the workflow tables.
+EngagementTrigger = StrEnum(  # type: ignore[misc]
+    "EngagementTrigger",
+    {row["trigger"]: row["trigger"] for row in describe()["engagement"]["transitions"]},
+)
+ParticipationTrigger = StrEnum(  # type: ignore[misc]
+    "ParticipationTrigger",
+    {row["trigger"]: row["trigger"] for row in describe()["participation"]["transitions"]},
+)
+
+
 class Participation(SQLModel, table=True):
     """One supplier's track inside an engagement."""
 
@@ -51,40 +62,6 @@ class Participation(SQLModel, table=True):
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-
-
-class EventKind(StrEnum):
-    """What an event records."""
-
-    created = "created"
-    transition = "transition"
-    candidate_added = "candidate_added"
-    broker_assigned = "broker_assigned"
-    audit = "audit"
-    round_table = "round_table"
-    target = "target"
-    analysis = "analysis"
-    plan = "plan"
-    decision = "decision"
-
-
-class Event(SQLModel, table=True):
-    """Append-only history: who changed what, when, from which state to which, and why."""
-
-    __table_args__ = (sa.Index("ix_event_engagement_created", "engagement_id", "created_at", "id"),)
-
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    programme_id: uuid.UUID = Field(foreign_key="programme.id", index=True)
-    engagement_id: uuid.UUID = Field(foreign_key="engagement.id")
-    participation_id: uuid.UUID | None = Field(default=None, foreign_key="participation.id")
-    audit_id: uuid.UUID | None = Field(default=None, foreign_key="audit.id")
-    actor_id: uuid.UUID = Field(foreign_key="user.id")
-    kind: EventKind = Field(sa_type=enum_type(EventKind))
-    trigger: str | None = Field(default=None, max_length=64)
-    from_state: str | None = Field(default=None, max_length=32)
-    to_state: str | None = Field(default=None, max_length=32)
-    reason: str | None = Field(default=None, sa_type=sa.Text)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 class EngagementCreate(InputModel):
@@ -161,18 +138,3 @@ class TriggerPublic(SQLModel):
     dest: str | None
     requires_reason: bool
     blocked_by: list[str]
-
-
-class EventPublic(SQLModel):
-    id: uuid.UUID
-    engagement_id: uuid.UUID
-    participation_id: uuid.UUID | None
-    audit_id: uuid.UUID | None
-    actor_id: uuid.UUID
-    actor_name: str
-    kind: EventKind
-    trigger: str | None
-    from_state: str | None
-    to_state: str | None
-    reason: str | None
-    created_at: datetime

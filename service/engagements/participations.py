@@ -7,31 +7,22 @@ from sqlalchemy import or_
 from sqlmodel import col, select
 
 from service.accounts.models import Role, User
-from service.deps import CallerDep
+from service.deps import READ, WRITE, CallerDep, EngagementDep, ParticipationDep, VersionDep, etag
 from service.engagements import access, service, views
 from service.engagements.facts import participation_snapshot
 from service.engagements.models import (
     CandidateCreate,
     Engagement,
-    Event,
-    EventPublic,
     Participation,
     ParticipationPublic,
+    ParticipationTrigger,
     SelectionDecision,
     SelectionRequest,
     TransitionRequest,
     TriggerPublic,
 )
-from service.engagements.router import (
-    READ,
-    WRITE,
-    EngagementDep,
-    ParticipationDep,
-    ParticipationTrigger,
-    VersionDep,
-    etag,
-)
 from service.errors import Forbidden, problems
+from service.history import Event, EventPublic
 from service.pagination import CursorQuery, LimitQuery, Page, paginate
 from workflows import AuditState, available_for_participation
 

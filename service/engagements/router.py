@@ -1,85 +1,28 @@
 """Routes for engagements, their candidates, transitions and history."""
 
 import uuid
-from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from service.accounts.models import Role
-from service.deps import CallerDep
+from service.deps import READ, WRITE, CallerDep, EngagementDep, VersionDep, etag
 from service.engagements import access, service, views
 from service.engagements.facts import engagement_snapshot
 from service.engagements.models import (
     Engagement,
     EngagementCreate,
     EngagementPublic,
+    EngagementTrigger,
     EngagementUpdate,
-    Participation,
     TransitionRequest,
     TriggerPublic,
 )
-from service.errors import Forbidden, PreconditionRequired, problems
+from service.errors import Forbidden, problems
 from service.pagination import CursorQuery, LimitQuery, Page, paginate
 from workflows import Phase, available, describe, mermaid
 
 router = APIRouter(tags=["engagements"])
-
-EngagementTrigger = StrEnum(  # type: ignore[misc]
-    "EngagementTrigger",
-    {row["trigger"]: row["trigger"] for row in describe()["engagement"]["transitions"]},
-)
-ParticipationTrigger = StrEnum(  # type: ignore[misc]
-    "ParticipationTrigger",
-    {row["trigger"]: row["trigger"] for row in describe()["participation"]["transitions"]},
-)
-READ = problems(401, 404, 422)
-IF_MATCH_PATTERN = r'^(W/)?"[0-9]{1,9}"$'
-WRITE = problems(401, 403, 404, 409, 412, 422, 428)
-
-
-def if_match(
-    value: Annotated[
-        str | None,
-        Header(
-            alias="If-Match",
-            pattern=IF_MATCH_PATTERN,
-            description='The ETag you read, e.g. "3"; required for every change',
-        ),
-    ] = None,
-) -> int:
-    """The version the client read; 428 when it sent none."""
-    if value is None:
-        raise PreconditionRequired('send If-Match with the ETag you read, e.g. If-Match: "3"')
-    return int(value.removeprefix("W/").strip('"'))
-
-
-VersionDep = Annotated[int, Depends(if_match)]
-
-
-def engagement_dep(request: Request, engagement_id: uuid.UUID, caller: CallerDep) -> Engagement:
-    """The engagement if the caller may see it (404 otherwise), locked when it will change."""
-    locking = request.method not in {"GET", "HEAD"}
-    return access.get_visible_engagement(caller.session, caller.user, engagement_id, locking)
-
-
-EngagementDep = Annotated[Engagement, Depends(engagement_dep)]
-
-
-def participation_dep(
-    participation_id: uuid.UUID, engagement: EngagementDep, caller: CallerDep
-) -> Participation:
-    """One of the engagement's participations the caller may see, else 404."""
-    return access.get_visible_participation(
-        caller.session, caller.user, engagement, participation_id
-    )
-
-
-ParticipationDep = Annotated[Participation, Depends(participation_dep)]
-
-
-def etag(response: Response, version: int) -> None:
-    response.headers["ETag"] = f'"{version}"'
 
 
 @router.post(

@@ -3,32 +3,24 @@
 import uuid
 from typing import Any
 
-from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from service.accounts.models import Role, User
-from service.engagements.facts import engagement_snapshot, participation_snapshot
+from service.engagements.facts import engagement_snapshot
 from service.engagements.models import (
     CandidateCreate,
     Engagement,
     EngagementCreate,
     EngagementUpdate,
-    Event,
-    EventKind,
     Participation,
 )
-from service.errors import Conflict, NotFound, PreconditionFailed
+from service.engagements.steps import move_participation
+from service.errors import Conflict, NotFound
+from service.guards import decide
+from service.history import EventKind, SubjectKind, record_event
 from service.programmes.models import Organization, OrganizationKind
-from service.types import utcnow
-from workflows import (
-    ParticipationState,
-    ReasonRequired,
-    TransitionRefused,
-    apply,
-    apply_to_participation,
-    candidate_addition_blocked_by,
-    held_phase_after,
-)
+from service.versioning import bump_version, check_version
+from workflows import apply, candidate_addition_blocked_by, held_phase_after
 
 
 def _organization_of_kind(
@@ -57,13 +49,26 @@ def _broker(session: Session, programme_id: uuid.UUID, broker_id: uuid.UUID) -> 
     return broker
 
 
-def _event(engagement: Engagement, actor: User, kind: EventKind, **fields: object) -> Event:
-    return Event(
-        programme_id=engagement.programme_id,
-        engagement_id=engagement.id,
+def _event(
+    session: Session,
+    engagement: Engagement,
+    actor: User,
+    kind: EventKind,
+    participation_id: uuid.UUID | None = None,
+    **fields: Any,
+) -> None:
+    subject = (SubjectKind.engagement, engagement.id)
+    if participation_id is not None:
+        subject = (SubjectKind.participation, participation_id)
+    record_event(
+        session,
         actor_id=actor.id,
+        programme_id=engagement.programme_id,
         kind=kind,
-        **fields,  # type: ignore[arg-type]
+        subject=subject,
+        engagement_id=engagement.id,
+        participation_id=participation_id,
+        **fields,
     )
 
 
@@ -78,33 +83,9 @@ def create_engagement(*, session: Session, actor: User, data: EngagementCreate) 
     engagement = Engagement(programme_id=actor.programme_id, **data.model_dump())
     session.add(engagement)
     session.flush()
-    session.add(_event(engagement, actor, EventKind.created, to_state=engagement.phase.value))
+    _event(session, engagement, actor, EventKind.created, to_state=engagement.phase)
     session.commit()
     return engagement
-
-
-def check_version(current: int, expected: int) -> None:
-    """412 when the client's If-Match names another version than the stored one."""
-    if current != expected:
-        raise PreconditionFailed(f"the version is now {current}, not {expected}; read it again")
-
-
-def bump_version(
-    session: Session,
-    model: Any,
-    row_id: uuid.UUID,
-    version: int,
-    **values: object,
-) -> None:
-    """Write only if nobody changed the row since it was read: exactly one writer wins."""
-    statement = (
-        update(model)
-        .where(col(model.id) == row_id, col(model.version) == version)
-        .values(version=version + 1, updated_at=utcnow(), **values)
-    )
-    if session.exec(statement).rowcount != 1:
-        session.rollback()
-        raise PreconditionFailed("the object was changed meanwhile; read it again")
 
 
 def update_engagement(
@@ -118,8 +99,8 @@ def update_engagement(
     previous_broker = engagement.broker_id  # read before the update refreshes the object
     bump_version(session, Engagement, engagement.id, version, **changes)
     if "broker_id" in changes and changes["broker_id"] != previous_broker:
-        session.add(
-            _event(engagement, actor, EventKind.broker_assigned, reason=str(changes["broker_id"]))
+        _event(
+            session, engagement, actor, EventKind.broker_assigned, reason=str(changes["broker_id"])
         )
     session.commit()
     session.refresh(engagement)
@@ -142,34 +123,19 @@ def transition_engagement(
     held = held_phase_after(snapshot, trigger)
     source = engagement.phase  # read before the update refreshes the object
     bump_version(session, Engagement, engagement.id, version, phase=destination, held_phase=held)
-    session.add(
-        _event(
-            engagement,
-            actor,
-            EventKind.transition,
-            trigger=trigger,
-            from_state=source.value,
-            to_state=destination.value,
-            reason=reason,
-        )
+    _event(
+        session,
+        engagement,
+        actor,
+        EventKind.transition,
+        trigger=trigger,
+        from_state=source,
+        to_state=destination,
+        reason=reason,
     )
     session.commit()
     session.refresh(engagement)
     return engagement
-
-
-def decide(decide):
-    try:
-        return decide()
-    except ReasonRequired as error:
-        # Every decision carries its reason: a missing one blocks the transition like a guard.
-        blocked = f"{error.trigger} needs a reason"
-        raise Conflict(blocked, field="reason", blocked_by=[blocked]) from error
-    except TransitionRefused as error:
-        raise Conflict(
-            f"{error.trigger} is refused: " + "; ".join(error.blocked_by),
-            blocked_by=list(error.blocked_by),
-        ) from error
 
 
 def add_candidate(
@@ -192,15 +158,14 @@ def add_candidate(
     bump_version(session, Engagement, engagement.id, version)
     session.add(participation)
     session.flush()
-    session.add(
-        _event(
-            engagement,
-            actor,
-            EventKind.candidate_added,
-            participation_id=participation.id,
-            to_state=participation.state.value,
-            reason=supplier.name,
-        )
+    _event(
+        session,
+        engagement,
+        actor,
+        EventKind.candidate_added,
+        participation_id=participation.id,
+        to_state=participation.state,
+        reason=supplier.name,
     )
     session.commit()
     return participation
@@ -218,55 +183,14 @@ def transition_participation(
 ) -> Participation:
     """Move one supplier's participation by a trigger, with the event, in one commit."""
     check_version(participation.version, version)
-    snapshot = participation_snapshot(session, engagement, participation)
-    destination = decide(lambda: apply_to_participation(snapshot, trigger, reason))
-    source = participation.state  # read before the update refreshes the object
-    bump_version(session, Participation, participation.id, version, state=destination)
-    session.add(
-        _event(
-            engagement,
-            actor,
-            EventKind.transition,
-            participation_id=participation.id,
-            trigger=trigger,
-            from_state=source.value,
-            to_state=destination.value,
-            reason=reason,
-        )
+    move_participation(
+        session=session,
+        actor=actor,
+        engagement=engagement,
+        participation=participation,
+        trigger=trigger,
+        reason=reason,
     )
     session.commit()
     session.refresh(participation)
     return participation
-
-
-def follow(
-    session: Session,
-    actor: User,
-    engagement: Engagement,
-    participation_id: uuid.UUID | None,
-    step: tuple[ParticipationState, ParticipationState, str],
-    reason: str,
-    audit_id: uuid.UUID | None = None,
-) -> None:
-    """Move a supplier's participation along with its audit, analysis or plan: `step` is
-    (from, to, trigger), recorded as an event. Nothing happens when the participation is
-    not at `from` (it moved on already, or was dropped)."""
-    source, dest, trigger = step
-    participation = session.get(Participation, participation_id) if participation_id else None
-    if participation is None or participation.state != source:
-        return
-    bump_version(session, Participation, participation.id, participation.version, state=dest)
-    session.add(
-        Event(
-            programme_id=engagement.programme_id,
-            engagement_id=engagement.id,
-            participation_id=participation.id,
-            actor_id=actor.id,
-            kind=EventKind.transition,
-            trigger=trigger,
-            from_state=source.value,
-            to_state=dest.value,
-            reason=reason,
-            audit_id=audit_id,
-        )
-    )

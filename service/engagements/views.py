@@ -12,12 +12,11 @@ from service.accounts.models import User
 from service.engagements.models import (
     Engagement,
     EngagementPublic,
-    Event,
-    EventPublic,
     Participation,
     ParticipationPublic,
     TriggerPublic,
 )
+from service.history import Event, EventPublic
 from service.pagination import Page, encode_cursor
 from service.programmes.models import Organization
 from workflows import TriggerCheck

@@ -10,17 +10,9 @@ from sqlmodel import Session, col, select
 
 from service.accounts.models import Role, User
 from service.analyses.models import KpiSource, KpiValue, KpiValuePublic
-from service.deps import CallerDep
+from service.deps import READ, WRITE, CallerDep, EngagementDep, ParticipationDep, VersionDep, etag
 from service.engagements import access
 from service.engagements.models import Engagement, TransitionRequest
-from service.engagements.router import (
-    READ,
-    WRITE,
-    EngagementDep,
-    ParticipationDep,
-    VersionDep,
-    etag,
-)
 from service.engagements.views import triggers
 from service.errors import Forbidden, NotFound, problems
 from service.plans import service

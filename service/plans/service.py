@@ -14,15 +14,11 @@ from service.accounts.models import Role, User
 from service.analyses.models import Analysis, Finding, KpiSource, KpiValue, Severity
 from service.audits.models import Audit, AuditPurpose, AuditState
 from service.engagements import access
-from service.engagements.models import Engagement, Event, EventKind, Participation
-from service.engagements.service import (
-    bump_version,
-    check_version,
-    decide,
-    follow,
-    transition_participation,
-)
+from service.engagements.models import Engagement, Participation
+from service.engagements.steps import follow, move_participation
 from service.errors import Conflict, Forbidden, NotFound, Unprocessable
+from service.guards import decide
+from service.history import EventKind, SubjectKind, record_event
 from service.plans.costs import CostLine
 from service.plans.models import (
     Action,
@@ -46,6 +42,7 @@ from service.plans.models import (
 )
 from service.programmes.models import Organization, OrganizationKind, Programme
 from service.types import number_text
+from service.versioning import bump_version, check_version
 from workflows import ParticipationState, Phase, PlanSnapshot, PlanState, apply_to_plan
 from workflows.plan_health import ActionFacts, HealthReport, PlanFacts, add_months, plan_health
 
@@ -69,19 +66,22 @@ def ends_on(plan: Plan) -> date:
 
 
 def _event(
+    session: Session,
     plan: Plan,
     actor: User,
     trigger: str,
     source: str | None = None,
     dest: str | None = None,
     reason: str | None = None,
-) -> Event:
-    return Event(
+) -> None:
+    record_event(
+        session,
+        actor_id=actor.id,
         programme_id=plan.programme_id,
+        kind=EventKind.plan,
+        subject=(SubjectKind.plan, plan.id),
         engagement_id=plan.engagement_id,
         participation_id=plan.participation_id,
-        actor_id=actor.id,
-        kind=EventKind.plan,
         trigger=trigger,
         from_state=source,
         to_state=dest,
@@ -122,7 +122,7 @@ def open_plan(*, session: Session, actor: User, engagement: Engagement, data: Pl
     )
     session.add(plan)
     session.flush()
-    session.add(_event(plan, actor, "open_plan", None, PlanState.draft.value))
+    _event(session, plan, actor, "open_plan", None, PlanState.draft.value)
     follow(
         session,
         actor,
@@ -150,7 +150,7 @@ def change_window(
                 field="starts_on",
             )
     bump_version(session, Plan, plan.id, version, starts_on=starts_on, months=months)
-    session.add(_event(plan, actor, "change_window", reason=f"{starts_on}, {months} months"))
+    _event(session, plan, actor, "change_window", reason=f"{starts_on}, {months} months")
     session.commit()
     session.refresh(plan)
     return plan
@@ -249,7 +249,7 @@ def add_action(
             )
         )
     bump_version(session, Plan, plan.id, version)
-    session.add(_event(plan, actor, "add_action", reason=f"{data.category.value}: {data.title}"))
+    _event(session, plan, actor, "add_action", reason=f"{data.category.value}: {data.title}")
     session.commit()
     session.refresh(action)
     return action
@@ -294,7 +294,7 @@ def update_action(
         changes["actual_cost"] = Decimal(changes["actual_cost"])
     bump_version(session, Action, action.id, version, **changes)
     detail = ", ".join(f"{name} {value}" for name, value in sorted(changes.items()))
-    session.add(_event(plan, actor, "update_action", reason=f"{action.title}: {detail}"))
+    _event(session, plan, actor, "update_action", reason=f"{action.title}: {detail}")
     session.commit()
     session.refresh(action)
     return action
@@ -408,7 +408,7 @@ def transition(
     if destination == PlanState.closed:
         values["closed_at"] = datetime.now(ZoneInfo("UTC"))
     bump_version(session, Plan, plan.id, version, **values)
-    session.add(_event(plan, actor, trigger, source.value, destination.value, reason))
+    _event(session, plan, actor, trigger, source.value, destination.value, reason)
     if trigger == "return_to_draft":
         session.exec(delete(PlanApproval).where(col(PlanApproval.plan_id) == plan.id))
     if destination == PlanState.in_progress:
@@ -445,22 +445,21 @@ def approve(
     if party in approved:
         raise Conflict(f"the {party.value} has already approved this plan", field="party")
     session.add(PlanApproval(plan_id=plan.id, party=party, user_id=actor.id))
-    session.add(_event(plan, actor, "approve", reason=f"approved for the {party.value}"))
+    _event(session, plan, actor, "approve", reason=f"approved for the {party.value}")
     session.flush()
     facts = snapshot(session, plan, engagement)
     values: dict[str, Any] = {}
     if not facts.missing_approvals:
         decide(lambda: apply_to_plan(facts, "approve"))
         values["state"] = PlanState.approved
-        session.add(
-            _event(
-                plan,
-                actor,
-                "approved",
-                PlanState.submitted.value,
-                PlanState.approved.value,
-                "approved by every party",
-            )
+        _event(
+            session,
+            plan,
+            actor,
+            "approved",
+            PlanState.submitted.value,
+            PlanState.approved.value,
+            "approved by every party",
         )
     bump_version(session, Plan, plan.id, version, **values)
     session.commit()
@@ -515,7 +514,7 @@ def add_review(
         for reading in data.kpis
     )
     bump_version(session, Plan, plan.id, version)
-    session.add(_event(plan, actor, "review", reason=f"monthly review of {data.held_on}"))
+    _event(session, plan, actor, "review", reason=f"monthly review of {data.held_on}")
     session.commit()
     session.refresh(review)
     return review
@@ -552,7 +551,7 @@ def record_kpis(
     session.add_all(rows)
     bump_version(session, Plan, plan.id, version)
     names = ", ".join(f"{row.kpi} = {row.value}" for row in rows)
-    session.add(_event(plan, actor, f"record_{source.value}_kpis", reason=names))
+    _event(session, plan, actor, f"record_{source.value}_kpis", reason=names)
     session.commit()
     for row in rows:
         session.refresh(row)
@@ -642,6 +641,7 @@ def decide_partnership(
 ) -> PartnershipDecision:
     """The buyer's decision on a supplier whose plan is closed: partnership, conditional
     partnership (with its conditions) or declined, each with its rationale."""
+    check_version(participation.version, version)
     outcome = Outcome(data.outcome)
     decision = PartnershipDecision(
         programme_id=engagement.programme_id,
@@ -656,43 +656,30 @@ def decide_partnership(
     reason = data.rationale
     if decision.conditions:
         reason = f"{data.rationale} (conditions: {decision.conditions})"
-    session.add(
-        Event(
-            programme_id=engagement.programme_id,
-            engagement_id=engagement.id,
-            participation_id=participation.id,
-            actor_id=actor.id,
-            kind=EventKind.decision,
-            trigger="decide_partnership",
-            to_state=outcome.value,
-            reason=reason,
-        )
+    session.flush()
+    record_event(
+        session,
+        actor_id=actor.id,
+        programme_id=engagement.programme_id,
+        kind=EventKind.decision,
+        subject=(SubjectKind.partnership_decision, decision.id),
+        engagement_id=engagement.id,
+        participation_id=participation.id,
+        trigger="decide_partnership",
+        to_state=outcome,
+        reason=reason,
     )
-    transition_participation(
+    move_participation(
         session=session,
         actor=actor,
         engagement=engagement,
         participation=participation,
         trigger=OUTCOME_TRIGGERS[outcome],
         reason=reason,
-        version=version,
     )
+    session.commit()
     session.refresh(decision)
     return decision
-
-
-def closed_firms(session: Session, engagement_id: Any) -> set[Any]:
-    """Organizations of the engagement whose plan is closed."""
-    statement = select(Plan.organization_id).where(
-        Plan.engagement_id == engagement_id, Plan.state == PlanState.closed
-    )
-    return set(session.exec(statement).all())
-
-
-def plan_states(session: Session, engagement_id: Any) -> dict[Any, PlanState]:
-    """Each firm's plan state in the engagement."""
-    statement = select(Plan.organization_id, Plan.state).where(Plan.engagement_id == engagement_id)
-    return {organization_id: PlanState(state) for organization_id, state in session.exec(statement)}
 
 
 def cost_lines(session: Session, *conditions: Any) -> list[CostLine]:

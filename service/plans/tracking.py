@@ -13,10 +13,9 @@ from sqlmodel import Session, SQLModel, col, select
 
 from service.accounts.models import Role, User
 from service.analyses.models import KpiSource, KpiValue
-from service.deps import CallerDep
+from service.deps import READ, CallerDep, EngagementDep, ProgrammeDep
 from service.engagements import access
 from service.engagements.models import Engagement
-from service.engagements.router import READ, EngagementDep
 from service.errors import Forbidden, problems
 from service.kpis import kpi_catalogue
 from service.pagination import LimitQuery, Page
@@ -24,7 +23,6 @@ from service.plans import service
 from service.plans.costs import cost_totals
 from service.plans.models import Action, Plan, Review
 from service.programmes.models import Organization, Programme
-from service.programmes.router import ProgrammeDep
 from service.targets.models import Target, TargetKind
 from workflows import PlanState
 from workflows.plan_health import (

@@ -7,8 +7,8 @@ from fastapi import APIRouter, Depends, Query, status
 from sqlmodel import select
 
 from service.accounts.models import Role
-from service.deps import CallerDep
-from service.errors import Forbidden, NotFound, problems
+from service.deps import CallerDep, ProgrammeDep
+from service.errors import Forbidden, problems
 from service.pagination import CursorQuery, LimitQuery, Page, page_of, paginate
 from service.programmes import service
 from service.programmes.models import (
@@ -24,19 +24,6 @@ from service.programmes.models import (
 )
 
 router = APIRouter()
-
-
-def visible_programme(programme_id: uuid.UUID, caller: CallerDep) -> Programme:
-    """A programme the caller belongs to (any programme for a superuser), else 404."""
-    programme = caller.session.get(Programme, programme_id)
-    if programme is None or not (
-        caller.user.is_superuser or caller.user.programme_id == programme.id
-    ):
-        raise NotFound("no such programme")
-    return programme
-
-
-ProgrammeDep = Annotated[Programme, Depends(visible_programme)]
 
 
 @router.post(

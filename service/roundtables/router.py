@@ -8,10 +8,9 @@ from sqlalchemy import false
 from sqlmodel import Session, col, select
 
 from service.accounts.models import Role, User
-from service.deps import CallerDep
+from service.deps import READ, WRITE, CallerDep, EngagementDep, VersionDep, etag
 from service.engagements import access as engagement_access
 from service.engagements.models import Engagement
-from service.engagements.router import READ, WRITE, EngagementDep, VersionDep, etag
 from service.engagements.views import organization_names
 from service.errors import problems
 from service.programmes.models import Organization

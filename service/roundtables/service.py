@@ -7,9 +7,9 @@ from sqlmodel import Session, col, select
 
 from service.accounts.models import User
 from service.engagements.facts import supplier_names
-from service.engagements.models import Engagement, Event, EventKind
-from service.engagements.service import bump_version, check_version
+from service.engagements.models import Engagement
 from service.errors import Conflict, NotFound
+from service.history import EventKind, SubjectKind, record_event
 from service.programmes.models import Organization, OrganizationKind
 from service.roundtables.models import (
     Cancellation,
@@ -21,6 +21,7 @@ from service.roundtables.models import (
     RoundTableState,
 )
 from service.types import utcnow
+from service.versioning import bump_version, check_version
 from workflows import Phase
 from workflows.states import SELECTED_TRACK
 
@@ -36,18 +37,21 @@ GUEST_KINDS = frozenset(
 
 
 def _event(
+    session: Session,
     round_table: RoundTable,
     actor: User,
     trigger: str,
     source: str | None,
     dest: str,
     reason: str | None,
-) -> Event:
-    return Event(
-        programme_id=round_table.programme_id,
-        engagement_id=round_table.engagement_id,
+) -> None:
+    record_event(
+        session,
         actor_id=actor.id,
+        programme_id=round_table.programme_id,
         kind=EventKind.round_table,
+        subject=(SubjectKind.round_table, round_table.id),
+        engagement_id=round_table.engagement_id,
         trigger=trigger,
         from_state=source,
         to_state=dest,
@@ -98,9 +102,7 @@ def schedule(
         session.add(
             RoundTableInvitee(round_table_id=round_table.id, organization_id=organization_id)
         )
-    session.add(
-        _event(round_table, actor, "schedule", None, "scheduled", data.starts_at.isoformat())
-    )
+    _event(session, round_table, actor, "schedule", None, "scheduled", data.starts_at.isoformat())
     session.commit()
     return round_table
 
@@ -122,15 +124,14 @@ def reschedule(
     if data.timezone is not None:
         values["timezone"] = data.timezone
     bump_version(session, RoundTable, round_table.id, version, **values)
-    session.add(
-        _event(
-            round_table,
-            actor,
-            "reschedule",
-            old,
-            "scheduled",
-            f"moved to {data.starts_at.isoformat()}: {data.reason}",
-        )
+    _event(
+        session,
+        round_table,
+        actor,
+        "reschedule",
+        old,
+        "scheduled",
+        f"moved to {data.starts_at.isoformat()}: {data.reason}",
     )
     session.commit()
     session.refresh(round_table)
@@ -167,15 +168,14 @@ def hold(
         minutes=data.minutes,
         held_at=utcnow(),
     )
-    session.add(
-        _event(
-            round_table,
-            actor,
-            "hold",
-            "scheduled",
-            "held",
-            f"{len(came)} of {len(invitees)} organizations attended",
-        )
+    _event(
+        session,
+        round_table,
+        actor,
+        "hold",
+        "scheduled",
+        "held",
+        f"{len(came)} of {len(invitees)} organizations attended",
     )
     session.commit()
     session.refresh(round_table)
@@ -196,7 +196,7 @@ def cancel(
         state=RoundTableState.cancelled,
         cancel_reason=data.reason,
     )
-    session.add(_event(round_table, actor, "cancel", "scheduled", "cancelled", data.reason))
+    _event(session, round_table, actor, "cancel", "scheduled", "cancelled", data.reason)
     session.commit()
     session.refresh(round_table)
     return round_table
@@ -212,30 +212,6 @@ def invitees_of_all(session: Session, round_table_ids: list[uuid.UUID]) -> list[
         col(RoundTableInvitee.round_table_id).in_(round_table_ids)
     )
     return list(session.exec(statement.order_by(col(RoundTableInvitee.id))).all())
-
-
-def attended_organizations(session: Session, engagement_id: uuid.UUID) -> set[uuid.UUID]:
-    """Organizations that attended a held round table of the engagement."""
-    statement = (
-        select(RoundTableInvitee.organization_id)
-        .join(RoundTable, col(RoundTable.id) == RoundTableInvitee.round_table_id)
-        .where(
-            RoundTable.engagement_id == engagement_id,
-            RoundTable.state == RoundTableState.held,
-            col(RoundTableInvitee.attended).is_(True),
-        )
-    )
-    return set(session.exec(statement).all())
-
-
-def held_with_minutes(session: Session, engagement_id: uuid.UUID) -> bool:
-    """Whether a round table of the engagement was held and has minutes."""
-    statement = select(RoundTable.id).where(
-        RoundTable.engagement_id == engagement_id,
-        RoundTable.state == RoundTableState.held,
-        col(RoundTable.minutes).is_not(None),
-    )
-    return session.exec(statement).first() is not None
 
 
 def starts_local(round_table: RoundTable) -> datetime:

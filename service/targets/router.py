@@ -5,17 +5,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
-from service.deps import CallerDep
+from service.deps import READ, WRITE, CallerDep, EngagementDep, ParticipationDep, VersionDep, etag
 from service.engagements import access as engagement_access
 from service.engagements.models import Engagement, Participation
-from service.engagements.router import (
-    READ,
-    WRITE,
-    EngagementDep,
-    ParticipationDep,
-    VersionDep,
-    etag,
-)
 from service.errors import problems
 from service.targets import service
 from service.targets.models import RevisionPublic, Target, TargetChange, TargetCreate, TargetPublic

@@ -5,12 +5,13 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from service.accounts.models import User
-from service.engagements.models import Engagement, Event, EventKind, Participation
-from service.engagements.service import bump_version, check_version
+from service.engagements.models import Engagement, Participation
 from service.errors import Conflict, NotFound
+from service.history import EventKind, SubjectKind, record_event
 from service.roundtables.models import RoundTable, RoundTableState
-from service.targets.models import Target, TargetChange, TargetCreate, TargetKind, TargetRevision
+from service.targets.models import Target, TargetChange, TargetCreate, TargetRevision
 from service.types import number_text
+from service.versioning import bump_version, check_version
 from workflows.states import SELECTED_TRACK
 
 
@@ -47,24 +48,31 @@ def record_target(
     )
     session.add(target)
     session.flush()
-    session.add(_event(engagement, actor, target, "agree_target", None))
+    _event(session, engagement, actor, target, "agree_target", None)
     session.commit()
     return target
 
 
 def _event(
-    engagement: Engagement, actor: User, target: Target, trigger: str, reason: str | None
-) -> Event:
+    session: Session,
+    engagement: Engagement,
+    actor: User,
+    target: Target,
+    trigger: str,
+    reason: str | None,
+) -> None:
     subject = target.kpi or target.section_id or (target.party.value if target.party else "")
     detail = (
         f"{target.kind.value} {subject}: {target.value or target.text} by {target.due_on or '-'}"
     )
-    return Event(
+    record_event(
+        session,
+        actor_id=actor.id,
         programme_id=engagement.programme_id,
+        kind=EventKind.target,
+        subject=(SubjectKind.target, target.id),
         engagement_id=engagement.id,
         participation_id=target.participation_id,
-        actor_id=actor.id,
-        kind=EventKind.target,
         trigger=trigger,
         reason=f"{detail}; {reason}" if reason else detail,
     )
@@ -103,7 +111,7 @@ def change_target(
         )
     )
     bump_version(session, Target, target.id, version, **changes)
-    session.add(_event(engagement, actor, target, "change_target", data.reason))
+    _event(session, engagement, actor, target, "change_target", data.reason)
     session.commit()
     session.refresh(target)
     return target
@@ -117,17 +125,3 @@ def targets_of(session: Session, participation_id: Any) -> list[Target]:
 def revisions_of(session: Session, target: Target) -> list[TargetRevision]:
     statement = select(TargetRevision).where(TargetRevision.target_id == target.id)
     return list(session.exec(statement.order_by(col(TargetRevision.version))).all())
-
-
-def with_targets(session: Session, engagement_id: Any) -> set[Any]:
-    """Participations of the engagement that have at least one agreed target."""
-    statement = select(Target.participation_id).where(Target.engagement_id == engagement_id)
-    return set(session.exec(statement).all())
-
-
-def targeted_kpis(session: Session, participation_id: Any) -> set[str]:
-    """The KPIs a participation has targets for (its analysis needs their baselines)."""
-    statement = select(Target.kpi).where(
-        Target.participation_id == participation_id, Target.kind == TargetKind.kpi
-    )
-    return {kpi for kpi in session.exec(statement).all() if kpi}

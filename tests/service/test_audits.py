@@ -11,7 +11,8 @@ from sqlmodel import Session, col, select
 from service.accounts.models import Role
 from service.audits.models import Audit
 from service.audits.templates import load_template, template_registry
-from service.engagements.models import Engagement, Event, Participation
+from service.engagements.models import Engagement, Participation
+from service.history import Event
 from service.kpis import kpi_catalogue
 from service.settings import get_settings
 from tests.factories import Tenant, make_engagement, make_tenant

@@ -10,7 +10,8 @@ import pytest
 from sqlmodel import Session, func, select
 
 from service.accounts.models import Role
-from service.engagements.models import Engagement, Event
+from service.engagements.models import Engagement
+from service.history import Event
 from tests.factories import make_engagement, make_tenant
 from tests.server import running_server
 

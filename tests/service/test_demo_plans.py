@@ -15,7 +15,8 @@ from service.accounts.models import ApiToken, TokenKind, User
 from service.database import write_session
 from service.demo import load_demo
 from service.engagements.facts import engagement_snapshot
-from service.engagements.models import Engagement, Event, EventKind
+from service.engagements.models import Engagement
+from service.history import Event, EventKind
 from service.plans import service as plans
 from service.plans.models import PartnershipDecision, Plan
 from service.programmes.models import Organization

@@ -6,7 +6,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from service.accounts.models import Role
-from service.engagements.models import Engagement, Event, Participation
+from service.engagements.models import Engagement, Participation
+from service.history import Event
 from service.programmes.models import OrganizationKind
 from tests.factories import Tenant, make_engagement, make_supplier, make_tenant
 from workflows import ParticipationState, Phase

@@ -8,7 +8,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from service.accounts.models import Role
-from service.engagements.models import Engagement, Event, Participation
+from service.engagements.models import Engagement, Participation
+from service.history import Event
 from service.programmes.models import OrganizationKind
 from service.roundtables.models import RoundTableInvitee
 from tests.factories import Tenant, make_engagement, make_round_table, make_supplier, make_tenant

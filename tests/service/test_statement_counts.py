@@ -19,7 +19,8 @@ from service.accounts.models import Role, TokenKind
 from service.analyses.models import Finding, FindingLink, KpiSource, KpiValue, Severity
 from service.audits.models import Answer, Audit, AuditPurpose, Evidence
 from service.audits.service import template_for
-from service.engagements.models import Event, EventKind, Participation
+from service.engagements.models import Participation
+from service.history import Event, EventKind
 from service.plans.models import (
     Action,
     ActionCategory,

@@ -1,0 +1,35 @@
+"""Optimistic concurrency for versioned rows: a change is written only if nobody changed
+the row since the client read it, so exactly one of several concurrent writers wins."""
+
+import uuid
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col
+
+from service.errors import PreconditionFailed
+from service.types import utcnow
+
+
+def check_version(current: int, expected: int) -> None:
+    """412 when the client's If-Match names another version than the stored one."""
+    if current != expected:
+        raise PreconditionFailed(f"the version is now {current}, not {expected}; read it again")
+
+
+def bump_version(
+    session: Session,
+    model: Any,
+    row_id: uuid.UUID,
+    version: int,
+    **values: object,
+) -> None:
+    """Write only if nobody changed the row since it was read: exactly one writer wins."""
+    statement = (
+        update(model)
+        .where(col(model.id) == row_id, col(model.version) == version)
+        .values(version=version + 1, updated_at=utcnow(), **values)
+    )
+    if session.exec(statement).rowcount != 1:
+        session.rollback()
+        raise PreconditionFailed("the object was changed meanwhile; read it again")
