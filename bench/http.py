@@ -100,7 +100,7 @@ def ensure_seeded(url: str, scale: float) -> None:
         subprocess.run([supplierdev, "db", "upgrade"], env=env, cwd=ROOT, check=True)
         return
     print(f"seeding scale {scale:g} into {url}", flush=True)
-    command = [supplierdev, "bench", "seed", "--scale", f"{scale:g}"]
+    command = [sys.executable, "-m", "bench.seed", "--scale", f"{scale:g}"]
     subprocess.run(command, env=env, cwd=ROOT, check=True)
 
 

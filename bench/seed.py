@@ -1,7 +1,7 @@
 """Scale data generator for benchmarks: synthetic supplier development programmes, written in
 bulk into the service's own tables, valid for the API and the workflows' facts.
 
-Run: python -m bench.seed --scale 1 [--seed 1] [--url URL]   (or: supplierdev bench seed)
+Run from a checkout: python -m bench.seed --scale 1 [--seed 1] [--url URL]
 
 At scale 1: 20 programmes, 2,000 buyers with one engagement each, about 15,000 supplier firms,
 20,000 participations each with its evaluation audit fully answered, about 5,000 improvement

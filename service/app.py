@@ -91,7 +91,13 @@ def _install_openapi(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-app = create_app()
+def __getattr__(name: str) -> FastAPI:
+    """`service.app:app` is built on first use, not when the module is imported: importing
+    the module (a test, a tool, the CLI) loads no templates and freezes nothing."""
+    if name == "app":
+        globals()["app"] = built = create_app()
+        return built
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _require_if_match(schema: dict[str, Any]) -> dict[str, Any]:

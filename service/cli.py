@@ -1,9 +1,7 @@
-"""The `supplierdev` command: serve, database migrations, users, the demo programme and the
-benchmark data."""
+"""The `supplierdev` command: serve, database migrations, users, templates and the demo."""
 
 import getpass
 import logging
-import sys
 from pathlib import Path
 
 import typer
@@ -18,8 +16,6 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 templates_app = typer.Typer(help="Audit templates.", no_args_is_help=True)
 app.add_typer(templates_app, name="templates")
-bench_app = typer.Typer(help="Benchmark data.", no_args_is_help=True)
-app.add_typer(bench_app, name="bench")
 
 
 @app.command()
@@ -128,35 +124,6 @@ def demo() -> None:
     typer.echo("Demo logins (POST /api/v1/auth/login):")
     for role, email, password in DEMO_LOGINS:
         typer.echo(f"  {role:<11} {email:<34} {password}")
-
-
-@bench_app.command("seed")
-def bench_seed(
-    scale: float = typer.Option(
-        0.1, min=0.001, max=10, help="1 is national scale: 20 programmes, 2,000 buyers."
-    ),
-    seed: int = typer.Option(1, help="Random seed: the same seed on the same day, the same data."),
-) -> None:
-    """Migrate the database and fill it with generated programmes; refuses a database that
-    already has programmes. Prints rows per second per table and the bench logins."""
-    _find_bench()
-    from bench.seed import SeedRefused, run
-
-    try:
-        run(get_settings().database_url, scale, seed, echo=typer.echo)
-    except SeedRefused as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(1) from error
-
-
-def _find_bench() -> None:
-    """bench/ sits beside service/ in a checkout and is not installed with the package."""
-    checkout = Path(__file__).resolve().parents[1]
-    if not (checkout / "bench" / "seed.py").is_file():
-        typer.echo("error: the bench folder comes with a checkout of the repository", err=True)
-        raise typer.Exit(1)
-    if str(checkout) not in sys.path:
-        sys.path.append(str(checkout))
 
 
 if __name__ == "__main__":

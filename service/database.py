@@ -148,4 +148,6 @@ def write_session(engine: Engine | None = None) -> Session:
 
 def session_for_method(method: str) -> Session:
     """A read or a write session, by HTTP method; services commit, callers close it."""
-    return read_session() if method in {"GET", "HEAD", "OPTIONS"} else write_session()
+    session = read_session() if method in {"GET", "HEAD", "OPTIONS"} else write_session()
+    session.info["request"] = method  # a request's session: its use case commits once
+    return session

@@ -127,6 +127,18 @@ def client(engine: sa.Engine) -> Iterator[TestClient]:
         yield client
 
 
+@pytest.fixture(autouse=True)
+def commit_discipline() -> Iterator[None]:
+    """Fail a test in which a use case committed inside another, or a request committed its
+    writes twice (tests/commits.py)."""
+    from tests import commits
+
+    commits.install()
+    commits.violations.clear()
+    yield
+    assert commits.violations == []
+
+
 @pytest.fixture
 def tmp_var(tmp_path: Path) -> Path:
     """A scratch folder for files a test writes."""

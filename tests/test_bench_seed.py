@@ -2,8 +2,11 @@
 the API as the service computes it and meets every fact the workflows check."""
 
 import json
+import subprocess
+import sys
 from collections import defaultdict
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,6 +42,8 @@ METHOD = [
     Phase.improvement_plans,
     Phase.completed,
 ]
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -363,9 +368,16 @@ def plan_conditions(facts: Any) -> list[str]:
     ]
 
 
-def test_the_cli_refuses_to_seed_a_database_that_already_has_programmes(
-    seeded: dict[str, int],
+def test_the_seed_command_refuses_a_database_that_already_has_programmes(
+    seeded: dict[str, int], database_url: str
 ) -> None:
+    command = [sys.executable, "-m", "bench.seed", "--scale", "0.005", "--url", database_url]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    assert result.returncode == 1
+    assert "already has 1 programme(s)" in result.stderr
+
+
+def test_the_shipped_cli_has_no_bench_command() -> None:
     result = CliRunner().invoke(app, ["bench", "seed", "--scale", "0.005"])
-    assert result.exit_code == 1
-    assert "already has 1 programme(s)" in result.output
+    assert result.exit_code == 2
+    assert "No such command 'bench'" in result.output
