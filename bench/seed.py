@@ -31,6 +31,7 @@ from bench.seed_engagements import supplier_count, write_engagements
 from bench.seed_rows import Rows
 from service.accounts.models import User
 from service.database import WRITE_OPTION, create_db_engine, is_sqlite
+from service.history import GENESIS, EventChain, event_hash
 from service.migrations_runner import current_revision, head_revision, upgrade
 from service.programmes.models import Programme
 from service.security import hash_password
@@ -87,11 +88,26 @@ def seed(engine: sa.Engine, scale: float, rng_seed: int = 1, echo: Echo = print)
                 add_superuser(rows, password_hash, datetime.now(UTC))
             cast = cast_programme(rows, number, buyers, supplier_count(buyers), password_hash)
             write_engagements(rows, cast)
+            seal_events(rows)
             loader.generating += time.perf_counter() - building
             loader.insert(rows)
         loader.analyze()
     _report(loader, time.perf_counter() - started, echo)
     return dict(loader.counts)
+
+
+def seal_events(rows: Rows) -> None:
+    """Chain one programme's events as `record_event` would, in the order they were written."""
+    events = rows.by_table.get("event", [])
+    for sequence, event in enumerate(events, start=1):
+        previous = events[sequence - 2]["hash"] if sequence > 1 else GENESIS
+        event["sequence"] = sequence
+        event["hash"] = event_hash(previous, event)
+    if events:
+        programme_id = events[0]["programme_id"]
+        rows.add(
+            EventChain, programme_id=programme_id, sequence=len(events), hash=events[-1]["hash"]
+        )
 
 
 def _check_empty(engine: sa.Engine) -> None:

@@ -9,7 +9,7 @@ from bench.seed_cast import Cast
 from bench.seed_rows import Calendar, Row, Rows, changed
 from service.audits.scoring import AuditScore
 from service.audits.templates import Template
-from service.history import Event, EventKind
+from service.history import Event, EventKind, SubjectKind
 from workflows import ParticipationState, Phase
 from workflows.states import SELECTED_TRACK
 
@@ -102,9 +102,18 @@ class Story:
         """An event on day offset `when[0]` at hour `when[1]`; returns its instant."""
         at = self.calendar.at(*when)
         participation = track.participation if track else None
+        subject = (SubjectKind.engagement, self.engagement["id"])
+        if audit:
+            subject = (SubjectKind.audit, audit["id"])
+        elif participation:
+            subject = (SubjectKind.participation, participation["id"])
         self.rows.add(
             Event,
             programme_id=self.engagement["programme_id"],
+            sequence=0,  # chained once the programme is written (bench/seed.py)
+            hash="",
+            subject_kind=subject[0],
+            subject_id=subject[1],
             engagement_id=self.engagement["id"],
             participation_id=participation["id"] if participation else None,
             audit_id=audit["id"] if audit else None,

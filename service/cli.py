@@ -16,6 +16,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
 templates_app = typer.Typer(help="Audit templates.", no_args_is_help=True)
 app.add_typer(templates_app, name="templates")
+history_app = typer.Typer(help="The event history.", no_args_is_help=True)
+app.add_typer(history_app, name="history")
 
 
 @app.command()
@@ -107,6 +109,26 @@ def templates_check(
         questions = sum(1 for _ in template.questions())
         typer.echo(f"ok  {file.name}: {template.id} v{template.version}, {questions} questions")
     if failed or not files:
+        raise typer.Exit(1)
+
+
+@history_app.command("verify")
+def history_verify() -> None:
+    """Walk every programme's event chain; name the first broken link and exit 1 if any."""
+    from service.database import read_session
+    from service.history_check import verify_all
+
+    with read_session() as session:
+        reports = verify_all(session)
+    for report in reports:
+        if report.intact:
+            typer.echo(f"ok      programme {report.programme_id}: {report.events} events")
+        else:
+            typer.echo(
+                f"BROKEN  programme {report.programme_id} at event #{report.broken_at}"
+                f"{f' ({report.event_id})' if report.event_id else ''}: {report.problem}"
+            )
+    if not all(report.intact for report in reports):
         raise typer.Exit(1)
 
 

@@ -4,7 +4,7 @@ from service.accounts.models import ApiToken, LoginAttempt, User
 from service.analyses.models import Analysis, Finding, KpiValue
 from service.audits.models import Answer, Audit, Evidence
 from service.engagements.models import Engagement, Participation
-from service.history import Event
+from service.history import Event, EventChain
 from service.idempotency.models import IdempotencyRecord
 from service.plans.models import (
     Action,
@@ -27,6 +27,7 @@ __all__ = [
     "Audit",
     "Engagement",
     "Event",
+    "EventChain",
     "Evidence",
     "Finding",
     "FundingShare",

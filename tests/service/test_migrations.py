@@ -10,6 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import service.models  # noqa: F401
+from service.accounts.models import Role
 from service.database import create_db_engine, is_sqlite, normalise_url
 from service.migrations_runner import current_revision, head_revision, upgrade
 
@@ -63,4 +64,59 @@ def test_downgrade_to_base_and_upgrade_again(empty_database_url: str) -> None:
     upgrade(empty_database_url)
     with engine.connect() as connection:
         assert current_revision(connection) == head_revision()
+    engine.dispose()
+
+
+def test_events_written_before_the_chain_are_sealed_in_the_order_they_were_recorded(
+    empty_database_url: str,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlmodel import Session, select
+
+    from service.history import GENESIS, Event, EventChain, event_hash
+    from service.history_check import verify_programme
+    from service.types import UTCDateTime
+    from tests.factories import make_tenant
+
+    upgrade(empty_database_url, "b7e2c4a91d03")  # events have a subject, no chain yet
+    engine = create_db_engine(empty_database_url)
+    with Session(engine) as session:
+        tenant = make_tenant(session, "Old")
+        programme_id, actor_id = tenant.programme.id, tenant.users[Role.admin].id
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    old = sa.table(
+        "event",
+        *(sa.column(name, sa.Uuid()) for name in ("id", "programme_id", "subject_id", "actor_id")),
+        *(sa.column(name) for name in ("subject_kind", "kind", "reason")),
+        sa.column("created_at", UTCDateTime()),
+    )
+    ids = [uuid.uuid4() for _ in range(3)]
+    with engine.begin() as connection:
+        for n, event_id in enumerate(ids):  # written out of time order: #3 is oldest
+            connection.execute(
+                old.insert().values(
+                    id=event_id,
+                    programme_id=programme_id,
+                    subject_kind="programme",
+                    subject_id=programme_id,
+                    actor_id=actor_id,
+                    kind="programme",
+                    reason=f"change {n}",
+                    created_at=at + timedelta(days=(n + 1) % 3),
+                )
+            )
+    upgrade(empty_database_url)
+    with Session(engine) as session:
+        events = session.exec(select(Event).order_by(Event.sequence)).all()
+        assert [(event.sequence, event.id) for event in events] == [
+            (1, ids[2]),
+            (2, ids[0]),
+            (3, ids[1]),
+        ]
+        assert events[0].hash == event_hash(GENESIS, events[0].model_dump())
+        head = session.get(EventChain, programme_id)
+        assert head is not None
+        assert (head.sequence, head.hash) == (3, events[-1].hash)
+        assert verify_programme(session, programme_id).intact
     engine.dispose()
