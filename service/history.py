@@ -219,6 +219,22 @@ def _chain_head(session: Session, programme_id: uuid.UUID) -> tuple[int, str]:
     return head.sequence, head.hash
 
 
+def record_on(
+    session: Session, row: Any, subject_kind: SubjectKind, *, actor_id: uuid.UUID, **fields: Any
+) -> Event:
+    """An event about a row that lives inside an engagement (an audit, a round table, an
+    analysis, a plan…): its programme, engagement and participation come from the row."""
+    return record_event(
+        session,
+        actor_id=actor_id,
+        programme_id=row.programme_id,
+        subject=(subject_kind, row.id),
+        engagement_id=row.engagement_id,
+        participation_id=getattr(row, "participation_id", None),
+        **fields,
+    )
+
+
 def _state(value: Any) -> str | None:
     if value is None:
         return None
