@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from service.accounts.models import Role, User
 from service.analyses.models import (
@@ -17,6 +17,7 @@ from service.analyses.models import (
     KpiSource,
     KpiValue,
 )
+from service.analyses.queries import baselines_of, findings_of
 from service.audits.models import Audit, Evidence
 from service.audits.templates import template_registry
 from service.engagements.models import Engagement, Participation
@@ -202,23 +203,6 @@ def add_baseline(
     )
     session.commit()
     return value
-
-
-def findings_of(session: Session, analysis_ids: list[Any]) -> list[Finding]:
-    statement = select(Finding).where(col(Finding.analysis_id).in_(analysis_ids))
-    return list(session.exec(statement.order_by(col(Finding.created_at))).all())
-
-
-def links_of(session: Session, finding_ids: list[Any]) -> list[FindingLink]:
-    statement = select(FindingLink).where(col(FindingLink.finding_id).in_(finding_ids))
-    return list(session.exec(statement.order_by(col(FindingLink.id))).all())
-
-
-def baselines_of(session: Session, analysis_ids: list[Any]) -> list[KpiValue]:
-    statement = select(KpiValue).where(
-        col(KpiValue.analysis_id).in_(analysis_ids), KpiValue.source == KpiSource.baseline
-    )
-    return list(session.exec(statement.order_by(col(KpiValue.kpi))).all())
 
 
 def snapshot(session: Session, analysis: Analysis, engagement: Engagement) -> AnalysisSnapshot:

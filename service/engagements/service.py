@@ -13,6 +13,7 @@ from service.engagements.models import (
     EngagementCreate,
     EngagementUpdate,
     Participation,
+    SelectionDecision,
 )
 from service.engagements.steps import move_participation
 from service.errors import Conflict, NotFound
@@ -194,3 +195,26 @@ def transition_participation(
     session.commit()
     session.refresh(participation)
     return participation
+
+
+def record_selection(
+    *,
+    session: Session,
+    actor: User,
+    engagement: Engagement,
+    participation: Participation,
+    decision: SelectionDecision,
+    reason: str,
+    version: int,
+) -> Participation:
+    """Select an evaluated candidate, or not, with the reason, in one commit."""
+    trigger = "select" if decision == SelectionDecision.selected else "not_select"
+    return transition_participation(
+        session=session,
+        actor=actor,
+        engagement=engagement,
+        participation=participation,
+        trigger=trigger,
+        reason=reason,
+        version=version,
+    )

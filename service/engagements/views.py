@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import bindparam
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from service.accounts.models import User
 from service.engagements.models import (
@@ -14,12 +14,20 @@ from service.engagements.models import (
     EngagementPublic,
     Participation,
     ParticipationPublic,
-    TriggerPublic,
 )
 from service.history import Event, EventPublic
 from service.pagination import Page, encode_cursor
 from service.programmes.models import Organization
 from workflows import TriggerCheck
+
+
+class TriggerPublic(SQLModel):
+    trigger: str
+    allowed: bool
+    dest: str | None
+    requires_reason: bool
+    blocked_by: list[str]
+
 
 # Built once, as most reads run it: building a statement costs more than running this one.
 ORGANIZATION_NAMES = select(Organization.id, Organization.name).where(
