@@ -102,6 +102,7 @@ def _require_draft(analysis: Analysis) -> None:
 
 
 def update_summary(*, session: Session, analysis: Analysis, summary: str, version: int) -> Analysis:
+    """A new summary for a draft analysis."""
     check_version(analysis.version, version)
     _require_draft(analysis)
     bump_version(session, Analysis, analysis.id, version, summary=summary)
@@ -206,6 +207,7 @@ def add_baseline(
 
 
 def snapshot(session: Session, analysis: Analysis, engagement: Engagement) -> AnalysisSnapshot:
+    """What the analysis's guards read: findings, missing baselines, the engagement's phase."""
     targeted = (
         targeted_kpis(session, analysis.participation_id) if analysis.participation_id else set()
     )

@@ -10,6 +10,7 @@ from service.accounts.models import Role
 from service.audits import access, comparison, queries, service, views
 from service.audits.access import AuditDep, EvidenceDep, UnlockedAuditDep
 from service.audits.evidence_store import (
+    StoredFile,
     UnsupportedMediaType,
     UploadTooLarge,
     open_stored,
@@ -181,20 +182,7 @@ async def upload_evidence(
             session=caller.session, audit=audit, question_id=question_id
         )
     )
-    settings = get_settings()
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > settings.upload_max_bytes:
-        raise PayloadTooLarge(f"the file is larger than {settings.upload_max_bytes} bytes")
-    try:
-        stored = await store_upload(
-            request.stream(), settings.upload_dir, settings.upload_max_bytes
-        )
-    except UploadTooLarge as error:
-        raise PayloadTooLarge(f"the file is larger than {error.limit} bytes") from error
-    except UnsupportedMediaType as error:
-        raise UnsupportedMedia(
-            f"accepted: PDF, JPEG, PNG, XLSX, DOCX, CSV; this is {error.detail}"
-        ) from error
+    stored = await _stored_body(request)
     name = safe_download_name(filename, stored.media_type)
     try:
         return await run_in_threadpool(
@@ -208,8 +196,24 @@ async def upload_evidence(
         )
     except BaseException:
         # Refused or failed: keep no file that no row points to.
-        open_stored(settings.upload_dir, stored.storage_key).unlink(missing_ok=True)
+        open_stored(get_settings().upload_dir, stored.storage_key).unlink(missing_ok=True)
         raise
+
+
+async def _stored_body(request: Request) -> StoredFile:
+    """The request body stored under the size cap and typed by its bytes; 413 or 415."""
+    settings = get_settings()
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > settings.upload_max_bytes:
+        raise PayloadTooLarge(f"the file is larger than {settings.upload_max_bytes} bytes")
+    try:
+        return await store_upload(request.stream(), settings.upload_dir, settings.upload_max_bytes)
+    except UploadTooLarge as error:
+        raise PayloadTooLarge(f"the file is larger than {error.limit} bytes") from error
+    except UnsupportedMediaType as error:
+        raise UnsupportedMedia(
+            f"accepted: PDF, JPEG, PNG, XLSX, DOCX, CSV; this is {error.detail}"
+        ) from error
 
 
 @router.get(

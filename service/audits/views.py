@@ -20,6 +20,7 @@ from service.engagements.views import organization_names
 
 
 def score_public(template: Template, score: AuditScore, language: str = "en") -> ScorePublic:
+    """A score with its sections' titles in the language."""
     titles = {section.id: getattr(section.title, language) for section in template.sections}
     return ScorePublic(
         total=score.total,
@@ -39,6 +40,7 @@ def score_public(template: Template, score: AuditScore, language: str = "en") ->
 
 
 def audit_public(session: Session, audit: Audit) -> AuditPublic:
+    """One audit with its firm's name, score, answers and evidence."""
     template = service.template_for(audit.template_id, audit.template_version)
     answers = queries.answers_of(session, audit)
     names = organization_names(session, [audit.organization_id])

@@ -44,6 +44,7 @@ def organization_names(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.
 
 
 def engagement_public(session: Session, engagement: Engagement) -> EngagementPublic:
+    """One engagement with its buyer's name."""
     names = organization_names(session, [engagement.buyer_id])
     return _engagement(engagement, names)
 
@@ -80,10 +81,12 @@ def engagement_page(rows: list[Any], limit: int) -> Page[EngagementPublic]:
 
 
 def participation_public(session: Session, participation: Participation) -> ParticipationPublic:
+    """One participation with its supplier's name."""
     return participations(session, [participation])[0]
 
 
 def participations(session: Session, rows: Sequence[Participation]) -> list[ParticipationPublic]:
+    """Many participations with their suppliers' names, in one query."""
     names = organization_names(session, (row.supplier_id for row in rows))
     return [
         ParticipationPublic.model_validate(
@@ -94,6 +97,7 @@ def participations(session: Session, rows: Sequence[Participation]) -> list[Part
 
 
 def triggers(checks: Iterable[TriggerCheck]) -> list[TriggerPublic]:
+    """Each trigger as clients see it: allowed, where it leads, what blocks it."""
     return [
         TriggerPublic(
             trigger=check.trigger,
@@ -107,6 +111,7 @@ def triggers(checks: Iterable[TriggerCheck]) -> list[TriggerPublic]:
 
 
 def event_page(session: Session, rows: list[Event], limit: int) -> Page[EventPublic]:
+    """A page of events with their actors' names, in one query."""
     kept = rows[:limit]
     actor_ids = {row.actor_id for row in kept}
     actors = {}
