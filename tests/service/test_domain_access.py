@@ -53,9 +53,7 @@ def test_the_visible_rows_are_exactly_those_may_see_allows(session: Session, rol
     tenant = fill_tenant(session, make_tenant(session, "Alpha"))
     fill_tenant(session, make_tenant(session, "Beta"))
     user = tenant.users[role]
-    seen_engagements = {
-        row.id for row in session.exec(engagements.visible_engagements(user)).all()
-    }
+    seen_engagements = {row.id for row in session.exec(engagements.visible_engagements(user)).all()}
     for module, model, visible in DOMAINS:
         expected = set()
         for row in session.exec(select(model)).all():
