@@ -4,6 +4,7 @@ the participations a user may see, and a page of the history a user may see."""
 import uuid
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
@@ -14,7 +15,17 @@ from service.engagements import access, views
 from service.engagements.models import Engagement, EngagementPublic, Participation
 from service.history import Event, EventPublic
 from service.pagination import Page, paginate
+from service.programmes.models import Organization
 from workflows import Phase
+
+
+def with_buyer_name(statement: Any) -> Any:
+    """A select of engagements as columns, with the buyer's name: a page of rows, not of ORM
+    objects, and no second query for the names."""
+    columns = sa.inspect(Engagement).columns
+    return statement.with_only_columns(*columns, col(Organization.name).label("buyer_name")).join(
+        Organization, col(Organization.id) == Engagement.buyer_id
+    )
 
 
 def engagement_page(
@@ -35,7 +46,7 @@ def engagement_page(
         statement = statement.where(Engagement.buyer_id == buyer_id)
     if broker_id is not None:
         statement = statement.where(Engagement.broker_id == broker_id)
-    page = paginate(views.with_buyer_name(statement), Engagement, cursor, limit)
+    page = paginate(with_buyer_name(statement), Engagement, cursor, limit)
     return views.engagement_page(list(session.execute(page).all()), limit)
 
 

@@ -4,7 +4,6 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy import bindparam
 from sqlmodel import Session, SQLModel, col, select
 
@@ -16,7 +15,7 @@ from service.engagements.models import (
     ParticipationPublic,
 )
 from service.history import Event, EventPublic
-from service.pagination import Page, encode_cursor
+from service.pagination import Page, encode_cursor, page_of
 from service.programmes.models import Organization
 from workflows import TriggerCheck
 
@@ -63,21 +62,9 @@ def next_cursor(rows: Sequence[Any], limit: int) -> str | None:
     return encode_cursor(last.created_at, last.id)
 
 
-def with_buyer_name(statement: Any) -> Any:
-    """A select of engagements as columns, with the buyer's name: a page of rows, not of ORM
-    objects, and no second query for the names."""
-    columns = sa.inspect(Engagement).columns
-    return statement.with_only_columns(*columns, col(Organization.name).label("buyer_name")).join(
-        Organization, col(Organization.id) == Engagement.buyer_id
-    )
-
-
 def engagement_page(rows: list[Any], limit: int) -> Page[EngagementPublic]:
-    """A page of rows from a `with_buyer_name` select."""
-    return Page[EngagementPublic](
-        items=[EngagementPublic.model_validate(row._asdict()) for row in rows[:limit]],
-        next_cursor=next_cursor(rows, limit),
-    )
+    """A page of engagement rows that carry their buyer's name."""
+    return page_of(rows, limit, EngagementPublic)
 
 
 def participation_public(session: Session, participation: Participation) -> ParticipationPublic:
