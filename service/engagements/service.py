@@ -208,13 +208,15 @@ def record_selection(
     version: int,
 ) -> Participation:
     """Select an evaluated candidate, or not, with the reason, in one commit."""
-    trigger = "select" if decision == SelectionDecision.selected else "not_select"
-    return transition_participation(
+    check_version(participation.version, version)
+    move_participation(
         session=session,
         actor=actor,
         engagement=engagement,
         participation=participation,
-        trigger=trigger,
+        trigger="select" if decision == SelectionDecision.selected else "not_select",
         reason=reason,
-        version=version,
     )
+    session.commit()
+    session.refresh(participation)
+    return participation
