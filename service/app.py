@@ -14,7 +14,6 @@ from service.analyses.router import router as analyses_router
 from service.audits.router import router as audits_router
 from service.audits.templates import template_registry
 from service.deps import IF_MATCH_PATTERN
-from service.engagements.participations import router as participations_router
 from service.engagements.router import router as engagements_router
 from service.errors import install_error_handlers, problem_openapi
 from service.idempotency.middleware import IdempotencyMiddleware
@@ -46,7 +45,6 @@ def create_app() -> FastAPI:
     api.include_router(accounts_router)
     api.include_router(programmes_router)
     api.include_router(engagements_router)
-    api.include_router(participations_router)
     api.include_router(audits_router)
     api.include_router(roundtables_router)
     api.include_router(targets_router)

@@ -322,7 +322,7 @@ def test_every_answer_is_valid_for_its_question_and_no_audit_past_draft_lacks_an
                 invalid.append(f"{row.question_id}: {row.value!r}")
         engagement = session.get(Engagement, audit.engagement_id)
         assert engagement is not None
-        facts = audits._snapshot(session, audit, engagement)
+        facts = audits.snapshot(session, audit, engagement)
         if audit.state != AuditState.draft and (facts.missing_answers or facts.missing_evidence):
             invalid.append(f"{audit.state} audit lacks {facts}")
     assert invalid == []

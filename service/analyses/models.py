@@ -15,8 +15,15 @@ from service.roundtables.models import Minutes
 from service.targets.models import Key, by_kpi
 from service.types import Day, InputModel, Text, UTCDateTime, enum_type, utcnow
 from workflows import AnalysisState
+from workflows.analysis import ANALYSIS
 
 Paragraph = Annotated[Text, StringConstraints(max_length=5000)]
+
+
+# What can happen to an analysis: the triggers of its workflow table.
+AnalysisTrigger = StrEnum(  # type: ignore[misc]
+    "AnalysisTrigger", {row["trigger"]: row["trigger"] for row in ANALYSIS.table}
+)
 
 
 class Severity(StrEnum):

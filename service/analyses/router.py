@@ -1,18 +1,15 @@
 """Routes for improvement analyses: open, read, summary, findings, baselines, approve, reopen."""
 
-import uuid
-from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response, status
-from sqlmodel import Session, col, select
+from fastapi import APIRouter, Response, status
 
-from service.accounts.models import Role, User
-from service.analyses import service
+from service.analyses import queries, service, views
+from service.analyses.access import AnalysisDep
 from service.analyses.models import (
-    Analysis,
     AnalysisCreate,
     AnalysisPublic,
+    AnalysisTrigger,
     AnalysisUpdate,
     BaselineCreate,
     FindingCreate,
@@ -22,58 +19,13 @@ from service.analyses.models import (
 )
 from service.deps import READ, WRITE, CallerDep, EngagementDep, VersionDep, etag
 from service.engagements import access as engagement_access
-from service.engagements.models import Engagement, TransitionRequest
+from service.engagements.models import TransitionRequest
 from service.engagements.views import triggers
 from service.errors import problems
 from workflows import available_for_analysis
 
 router = APIRouter(tags=["analyses"])
 CREATE = problems(401, 403, 404, 409, 422)
-
-
-class AnalysisTrigger(StrEnum):
-    approve = "approve"
-    reopen = "reopen"
-
-
-def may_see(user: User, engagement: Engagement, analysis: Analysis) -> bool:
-    """Unit staff and the buyer see every analysis of the engagement; a supplier its own."""
-    if user.role in engagement_access.READS_ALL or user.role == Role.buyer:
-        return True
-    return user.role == Role.supplier and analysis.organization_id == user.organization_id
-
-
-def publics(session: Session, analyses: list[Analysis]) -> list[AnalysisPublic]:
-    """Analyses with their findings, links and baselines, in four queries whatever the count."""
-    ids = [analysis.id for analysis in analyses]
-    findings = service.findings_of(session, ids)
-    links = service.links_of(session, [finding.id for finding in findings])
-    baselines = service.baselines_of(session, ids)
-    return [
-        AnalysisPublic.model_validate(
-            {
-                **analysis.model_dump(),
-                "findings": [
-                    {
-                        **finding.model_dump(),
-                        "links": [link for link in links if link.finding_id == finding.id],
-                    }
-                    for finding in findings
-                    if finding.analysis_id == analysis.id
-                ],
-                "baselines": [
-                    KpiValuePublic.model_validate(value, from_attributes=True)
-                    for value in baselines
-                    if value.analysis_id == analysis.id
-                ],
-            }
-        )
-        for analysis in analyses
-    ]
-
-
-def public(session: Session, analysis: Analysis) -> AnalysisPublic:
-    return publics(session, [analysis])[0]
 
 
 @router.post(
@@ -91,7 +43,7 @@ def open_analysis(
         session=caller.session, actor=caller.user, engagement=engagement, data=data
     )
     etag(response, analysis.version)
-    return public(caller.session, analysis)
+    return views.public(caller.session, analysis)
 
 
 @router.get(
@@ -99,37 +51,16 @@ def open_analysis(
 )
 def list_analyses(engagement: EngagementDep, caller: CallerDep) -> list[AnalysisPublic]:
     """The engagement's analyses the caller may see."""
-    rows = caller.session.exec(
-        select(Analysis)
-        .where(Analysis.engagement_id == engagement.id)
-        .order_by(col(Analysis.created_at))
-    ).all()
-    return publics(caller.session, [row for row in rows if may_see(caller.user, engagement, row)])
-
-
-def analysis_dep(
-    request: Request, analysis_id: uuid.UUID, caller: CallerDep
-) -> tuple[Analysis, Engagement]:
-    """The analysis and its engagement if the caller may see them, else 404."""
-    return engagement_access.get_in_visible_engagement(
-        caller.session,
-        caller.user,
-        Analysis,
-        analysis_id,
-        "analysis",
-        request.method not in {"GET", "HEAD"},
-        lambda engagement, analysis: may_see(caller.user, engagement, analysis),
+    return views.publics(
+        caller.session, queries.analyses_of(caller.session, caller.user, engagement)
     )
-
-
-AnalysisDep = Annotated[tuple[Analysis, Engagement], Depends(analysis_dep)]
 
 
 @router.get("/analyses/{analysis_id}", response_model=AnalysisPublic, responses=READ)
 def read_analysis(found: AnalysisDep, caller: CallerDep, response: Response) -> AnalysisPublic:
     """One analysis with its findings and baselines; its ETag is the version for If-Match."""
     etag(response, found[0].version)
-    return public(caller.session, found[0])
+    return views.public(caller.session, found[0])
 
 
 @router.patch("/analyses/{analysis_id}", response_model=AnalysisPublic, responses=WRITE)
@@ -146,7 +77,7 @@ def update_analysis(
         session=caller.session, analysis=found[0], summary=data.summary, version=version
     )
     etag(response, analysis.version)
-    return public(caller.session, analysis)
+    return views.public(caller.session, analysis)
 
 
 @router.post(
@@ -162,8 +93,7 @@ def add_finding(data: FindingCreate, found: AnalysisDep, caller: CallerDep) -> F
     finding = service.add_finding(
         session=caller.session, actor=caller.user, analysis=found[0], data=data
     )
-    links = service.links_of(caller.session, [finding.id])
-    return FindingPublic.model_validate({**finding.model_dump(), "links": links})
+    return views.finding_public(caller.session, finding)
 
 
 @router.post(
@@ -210,4 +140,4 @@ def transition_analysis(
         version=version,
     )
     etag(response, analysis.version)
-    return public(caller.session, analysis)
+    return views.public(caller.session, analysis)

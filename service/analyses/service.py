@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from service.accounts.models import Role, User
 from service.analyses.models import (
@@ -17,6 +17,7 @@ from service.analyses.models import (
     KpiSource,
     KpiValue,
 )
+from service.analyses.queries import baselines_of, findings_of
 from service.audits.models import Audit, Evidence
 from service.audits.templates import template_registry
 from service.engagements.models import Engagement, Participation
@@ -101,6 +102,7 @@ def _require_draft(analysis: Analysis) -> None:
 
 
 def update_summary(*, session: Session, analysis: Analysis, summary: str, version: int) -> Analysis:
+    """A new summary for a draft analysis."""
     check_version(analysis.version, version)
     _require_draft(analysis)
     bump_version(session, Analysis, analysis.id, version, summary=summary)
@@ -204,24 +206,8 @@ def add_baseline(
     return value
 
 
-def findings_of(session: Session, analysis_ids: list[Any]) -> list[Finding]:
-    statement = select(Finding).where(col(Finding.analysis_id).in_(analysis_ids))
-    return list(session.exec(statement.order_by(col(Finding.created_at))).all())
-
-
-def links_of(session: Session, finding_ids: list[Any]) -> list[FindingLink]:
-    statement = select(FindingLink).where(col(FindingLink.finding_id).in_(finding_ids))
-    return list(session.exec(statement.order_by(col(FindingLink.id))).all())
-
-
-def baselines_of(session: Session, analysis_ids: list[Any]) -> list[KpiValue]:
-    statement = select(KpiValue).where(
-        col(KpiValue.analysis_id).in_(analysis_ids), KpiValue.source == KpiSource.baseline
-    )
-    return list(session.exec(statement.order_by(col(KpiValue.kpi))).all())
-
-
 def snapshot(session: Session, analysis: Analysis, engagement: Engagement) -> AnalysisSnapshot:
+    """What the analysis's guards read: findings, missing baselines, the engagement's phase."""
     targeted = (
         targeted_kpis(session, analysis.participation_id) if analysis.participation_id else set()
     )

@@ -6,8 +6,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from service.audits.models import Answer, Audit, AuditPurpose
-from service.audits.scoring import AuditScore
-from service.audits.service import score_of
+from service.audits.scoring import AuditScore, score_of
 from service.audits.templates import Template
 from service.engagements.models import Engagement
 from service.engagements.views import organization_names

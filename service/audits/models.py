@@ -12,6 +12,7 @@ from sqlmodel import Field, SQLModel
 from service.engagements.models import Reason
 from service.types import InputModel, Text, UTCDateTime, WholeNumber, enum_type, utcnow
 from workflows import AuditState
+from workflows.audit import AUDIT
 
 
 class AuditPurpose(StrEnum):
@@ -21,6 +22,13 @@ class AuditPurpose(StrEnum):
     baseline = "baseline"
     final = "final"
     self_assessment = "self_assessment"
+
+
+# What can happen to an audit: the triggers of its workflow table.
+AuditTrigger = StrEnum(  # type: ignore[misc]
+    "AuditTrigger", {row["trigger"]: row["trigger"] for row in AUDIT.table}
+)
+AuditTrigger.__doc__ = "What can happen to an audit."
 
 
 class Audit(SQLModel, table=True):

@@ -1,10 +1,16 @@
-"""Reads of audits that other domains' guards need."""
+"""Reads of audits: the engagement's visible audits, answers and evidence as columns, and the
+facts other domains' guards need (the comparison of candidates is in `comparison.py`)."""
 
 import uuid
+from typing import Any
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
-from service.audits.models import Audit, AuditPurpose
+from service.accounts.models import User
+from service.audits.access import visible_audits
+from service.audits.models import Answer, Audit, AuditPurpose, Evidence
+from service.engagements.models import Engagement
 from workflows import AuditState
 
 
@@ -16,3 +22,48 @@ def reviewed_evaluations(session: Session, engagement_id: uuid.UUID) -> set[uuid
         Audit.state == AuditState.reviewed,
     )
     return {row for row in session.exec(statement).all() if row is not None}
+
+
+def audits_of(session: Session, user: User, engagement: Engagement) -> list[Audit]:
+    """The engagement's audits the user may see, oldest first."""
+    statement = (
+        visible_audits(user)
+        .where(Audit.engagement_id == engagement.id)
+        .order_by(col(Audit.created_at))
+    )
+    return list(session.exec(statement).all())
+
+
+def answers_of(session: Session, audit: Audit) -> list[Any]:
+    """The audit's answers by question id: the columns readers use, not ORM objects (an audit
+    has a hundred answers, and every read shows or scores them)."""
+    statement = (
+        sa.select(
+            col(Answer.question_id),
+            col(Answer.value),
+            col(Answer.not_applicable),
+            col(Answer.comment),
+            col(Answer.answered_at),
+        )
+        .where(col(Answer.audit_id) == audit.id)
+        .order_by(col(Answer.question_id))
+    )
+    return list(session.execute(statement).all())
+
+
+def evidence_of(session: Session, audit: Audit) -> list[Any]:
+    """The audit's evidence files, oldest first: the columns readers use."""
+    statement = (
+        sa.select(
+            col(Evidence.id),
+            col(Evidence.question_id),
+            col(Evidence.filename),
+            col(Evidence.media_type),
+            col(Evidence.size),
+            col(Evidence.sha256),
+            col(Evidence.created_at),
+        )
+        .where(col(Evidence.audit_id) == audit.id)
+        .order_by(col(Evidence.created_at))
+    )
+    return list(session.execute(statement).all())

@@ -1,54 +1,54 @@
 """Routes for audit templates, audits, answers, evidence, review and comparisons."""
 
-import uuid
-from enum import StrEnum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
-from sqlmodel import col, select
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import FileResponse
+from starlette.concurrency import run_in_threadpool
 
 from service.accounts.models import Role
-from service.audits import access, comparison, evidence, service, views
+from service.audits import access, comparison, queries, service, views
+from service.audits.access import AuditDep, EvidenceDep, UnlockedAuditDep
+from service.audits.evidence_store import (
+    StoredFile,
+    UnsupportedMediaType,
+    UploadTooLarge,
+    open_stored,
+    safe_download_name,
+    store_upload,
+)
 from service.audits.models import (
     AnswersIn,
-    Audit,
     AuditCreate,
     AuditPublic,
     AuditTransition,
+    AuditTrigger,
+    Evidence,
+    EvidencePublic,
 )
 from service.audits.templates import template_registry
 from service.deps import READ, WRITE, CallerDep, EngagementDep, VersionDep, etag
 from service.engagements import access as engagement_access
-from service.engagements.models import Engagement
 from service.engagements.views import triggers
-from service.errors import Forbidden, NotFound, problems
+from service.errors import Forbidden, NotFound, PayloadTooLarge, UnsupportedMedia, problems
+from service.settings import get_settings
 from workflows import available_for_audit
 
 router = APIRouter(tags=["audits"])
-
-
-class AuditTrigger(StrEnum):
-    """What can happen to an audit."""
-
-    submit = "submit"
-    review = "review"
-    reopen = "reopen"
+QuestionQuery = Annotated[str, Query(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+FilenameQuery = Annotated[str, Query(min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
+BINARY_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
 
 
 @router.get("/audit-templates", responses=problems(401))
 def list_templates(caller: CallerDep) -> list[dict[str, Any]]:
     """Every shipped template version: id, version, titles, which firms it applies to."""
-    return [
-        {
-            "id": template.id,
-            "version": template.version,
-            "title": template.title.model_dump(),
-            "applies_to": template.applies_to,
-            "sections": len(template.sections),
-            "questions": sum(1 for _ in template.questions()),
-        }
-        for template in template_registry().values()
-    ]
+    return views.template_summaries()
 
 
 @router.get("/audit-templates/{template_id}/versions/{version}", responses=problems(401, 404, 422))
@@ -81,14 +81,7 @@ def create_audit(
 @router.get("/engagements/{engagement_id}/audits", response_model=list[AuditPublic], responses=READ)
 def list_audits(engagement: EngagementDep, caller: CallerDep) -> list[AuditPublic]:
     """The engagement's audits the caller may see, with their scores (answers omitted)."""
-    statement = (
-        select(Audit).where(Audit.engagement_id == engagement.id).order_by(col(Audit.created_at))
-    )
-    audits = [
-        a
-        for a in caller.session.exec(statement).all()
-        if access.may_see(caller.user, engagement, a)
-    ]
+    audits = queries.audits_of(caller.session, caller.user, engagement)
     return views.audit_summaries(caller.session, audits)
 
 
@@ -102,19 +95,9 @@ def compare_candidates(
     template_version: Annotated[int, Query(ge=1, le=1000)] = 1,
 ) -> dict[str, Any]:
     """Candidates ranked by latest reviewed evaluation, with sections and before/after deltas."""
-    if caller.user.role == Role.supplier:
-        raise NotFound("no such resource")
+    engagement_access.require_unit_view(caller.user)
     template = service.template_for(template_id, template_version)
     return comparison.compare(caller.session, engagement, template)
-
-
-def audit_dep(request: Request, audit_id: uuid.UUID, caller: CallerDep) -> tuple[Audit, Engagement]:
-    """The audit and its engagement if the caller may see them, else 404."""
-    locking = request.method not in {"GET", "HEAD"}
-    return access.get_visible_audit(caller.session, caller.user, audit_id, locking)
-
-
-AuditDep = Annotated[tuple[Audit, Engagement], Depends(audit_dep)]
 
 
 @router.get("/audits/{audit_id}", response_model=AuditPublic, responses=READ)
@@ -146,7 +129,7 @@ def save_answers(
 def audit_transitions(found: AuditDep, caller: CallerDep) -> list[Any]:
     """submit, review and reopen: whether each is allowed now and what blocks it."""
     audit, engagement = found
-    return triggers(available_for_audit(service._snapshot(caller.session, audit, engagement)))
+    return triggers(available_for_audit(service.snapshot(caller.session, audit, engagement)))
 
 
 @router.post(
@@ -162,7 +145,7 @@ def transition_audit(
 ) -> AuditPublic:
     """Submit (lists what is missing), review and lock, or reopen (administrators, with reason)."""
     audit, engagement = found
-    if not (caller.has_role(Role.admin) or engagement_access.may_act(caller.user, engagement)):
+    if not (caller.has_role(Role.admin) or access.may_write(caller.user, engagement, audit)):
         raise Forbidden("only an administrator or the engagement's broker may do this")
     audit = service.transition_audit(
         session=caller.session,
@@ -177,4 +160,79 @@ def transition_audit(
     return views.audit_public(caller.session, audit)
 
 
-router.include_router(evidence.router)
+@router.post(
+    "/audits/{audit_id}/evidence",
+    response_model=EvidencePublic,
+    status_code=status.HTTP_201_CREATED,
+    responses=problems(401, 403, 404, 409, 413, 415, 422),
+    openapi_extra=BINARY_BODY,
+)
+async def upload_evidence(
+    request: Request,
+    question_id: QuestionQuery,
+    filename: FilenameQuery,
+    caller: CallerDep,
+    found: UnlockedAuditDep,
+) -> Evidence:
+    """Upload one file (the raw body) as evidence: PDF, JPEG, PNG, XLSX, DOCX or CSV."""
+    audit, engagement = found
+    engagement_access.require_action(caller.user, engagement)
+    await run_in_threadpool(
+        lambda: service.ready_for_upload(
+            session=caller.session, audit=audit, question_id=question_id
+        )
+    )
+    stored = await _stored_body(request)
+    name = safe_download_name(filename, stored.media_type)
+    try:
+        return await run_in_threadpool(
+            service.add_evidence,
+            session=caller.session,
+            actor=caller.user,
+            audit=audit,
+            question_id=question_id,
+            filename=name,
+            stored=stored,
+        )
+    except BaseException:
+        # Refused or failed: keep no file that no row points to.
+        open_stored(get_settings().upload_dir, stored.storage_key).unlink(missing_ok=True)
+        raise
+
+
+async def _stored_body(request: Request) -> StoredFile:
+    """The request body stored under the size cap and typed by its bytes; 413 or 415."""
+    settings = get_settings()
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > settings.upload_max_bytes:
+        raise PayloadTooLarge(f"the file is larger than {settings.upload_max_bytes} bytes")
+    try:
+        return await store_upload(request.stream(), settings.upload_dir, settings.upload_max_bytes)
+    except UploadTooLarge as error:
+        raise PayloadTooLarge(f"the file is larger than {error.limit} bytes") from error
+    except UnsupportedMediaType as error:
+        raise UnsupportedMedia(
+            f"accepted: PDF, JPEG, PNG, XLSX, DOCX, CSV; this is {error.detail}"
+        ) from error
+
+
+@router.get(
+    "/audits/{audit_id}/evidence/{evidence_id}",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/octet-stream": {}}}, **problems(401, 404, 422)},
+)
+def download_evidence(evidence: EvidenceDep) -> FileResponse:
+    """The file as stored, always as an attachment, never sniffed or rendered by the browser."""
+    path = open_stored(get_settings().upload_dir, evidence.storage_key)
+    if not path.is_file():
+        raise NotFound("the file is missing from storage")
+    return FileResponse(
+        path,
+        media_type=evidence.media_type,
+        filename=evidence.filename,
+        content_disposition_type="attachment",
+        headers={
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+        },
+    )

@@ -7,6 +7,7 @@ total is the section scores' mean weighted by section weight, over sections with
 Not-applicable answers leave both sums. A critical question at its lowest level is a gap.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -86,3 +87,9 @@ def _weighted_total(counted: list[tuple[float, float]]) -> float | None:
         return None
     total_weight = sum(weight for weight, _ in counted)
     return round(sum(weight * score for weight, score in counted) / total_weight, 2)
+
+
+def score_of(template: Template, answers: Sequence[Any]) -> AuditScore:
+    """The score of answers: rows or objects with question_id, value and not_applicable."""
+    values = {row.question_id: AnswerValue(row.value, row.not_applicable) for row in answers}
+    return score_audit(template, values)

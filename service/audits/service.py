@@ -1,15 +1,16 @@
 """Audit use cases: create, answer, add evidence, submit, review, reopen; each with its event."""
 
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-import sqlalchemy as sa
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from service.accounts.models import Role, User
 from service.audits.models import Answer, AnswerIn, Audit, AuditCreate, Evidence
-from service.audits.scoring import AnswerValue, AuditScore, score_audit
+from service.audits.queries import answers_of, evidence_of
+
+# Re-exported: reports read scores through this module.
+from service.audits.scoring import score_of as score_of
 from service.audits.templates import Question, Template, template_registry
 from service.engagements.models import Engagement, Participation
 from service.engagements.steps import follow
@@ -181,48 +182,8 @@ def save_answers(
     return audit
 
 
-def answers_of(session: Session, audit: Audit) -> list[Any]:
-    """The audit's answers by question id: the columns readers use, not ORM objects (an audit
-    has a hundred answers, and every read shows or scores them)."""
-    statement = (
-        sa.select(
-            col(Answer.question_id),
-            col(Answer.value),
-            col(Answer.not_applicable),
-            col(Answer.comment),
-            col(Answer.answered_at),
-        )
-        .where(col(Answer.audit_id) == audit.id)
-        .order_by(col(Answer.question_id))
-    )
-    return list(session.execute(statement).all())
-
-
-def evidence_of(session: Session, audit: Audit) -> list[Any]:
-    """The audit's evidence files, oldest first: the columns readers use."""
-    statement = (
-        sa.select(
-            col(Evidence.id),
-            col(Evidence.question_id),
-            col(Evidence.filename),
-            col(Evidence.media_type),
-            col(Evidence.size),
-            col(Evidence.sha256),
-            col(Evidence.created_at),
-        )
-        .where(col(Evidence.audit_id) == audit.id)
-        .order_by(col(Evidence.created_at))
-    )
-    return list(session.execute(statement).all())
-
-
-def score_of(template: Template, answers: Sequence[Any]) -> AuditScore:
-    """The score of answers: rows or objects with question_id, value and not_applicable."""
-    values = {row.question_id: AnswerValue(row.value, row.not_applicable) for row in answers}
-    return score_audit(template, values)
-
-
-def _snapshot(session: Session, audit: Audit, engagement: Engagement) -> AuditSnapshot:
+def snapshot(session: Session, audit: Audit, engagement: Engagement) -> AuditSnapshot:
+    """What the audit's guards read: missing answers and evidence, the engagement's phase."""
     template = template_for(audit.template_id, audit.template_version)
     answers = {row.question_id: row for row in answers_of(session, audit)}
     with_evidence = {row.question_id for row in evidence_of(session, audit)}
@@ -260,8 +221,8 @@ def transition_audit(
     check_version(audit.version, version)
     if trigger == "reopen" and actor.role != Role.admin:
         raise Forbidden("only an administrator may reopen an audit")
-    snapshot = _snapshot(session, audit, engagement)
-    destination = decide(lambda: apply_to_audit(snapshot, trigger, reason))
+    facts = snapshot(session, audit, engagement)
+    destination = decide(lambda: apply_to_audit(facts, trigger, reason))
     source = audit.state
     reviewed_at = utcnow() if destination == AuditState.reviewed else None
     bump_version(session, Audit, audit.id, version, state=destination, reviewed_at=reviewed_at)
@@ -293,6 +254,20 @@ def _mark_evaluated(session: Session, actor: User, engagement: Engagement, audit
         "its evaluation audit was reviewed",
         audit_id=audit.id,
     )
+
+
+def ready_for_upload(*, session: Session, audit: Audit, question_id: str) -> None:
+    """409 unless the audit is a draft, 404 unless it has the question; then end the read
+    transaction, so no lock or connection is held while the file streams in."""
+    if audit.state != AuditState.draft:
+        raise Conflict(
+            f"the audit is {audit.state.value}; evidence is added to drafts",
+            blocked_by=[f"the audit is {audit.state.value}"],
+        )
+    template = template_for(audit.template_id, audit.template_version)
+    if template.question(question_id) is None:
+        raise NotFound(f"no question {question_id} in {template.id}", field="question_id")
+    session.commit()
 
 
 def add_evidence(

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from service.audits import service
+from service.audits import queries, service
 from service.audits.models import (
     Answer,
     Audit,
@@ -14,12 +14,13 @@ from service.audits.models import (
     ScorePublic,
     SectionScorePublic,
 )
-from service.audits.scoring import AuditScore
-from service.audits.templates import Template
+from service.audits.scoring import AuditScore, score_of
+from service.audits.templates import Template, template_registry
 from service.engagements.views import organization_names
 
 
 def score_public(template: Template, score: AuditScore, language: str = "en") -> ScorePublic:
+    """A score with its sections' titles in the language."""
     titles = {section.id: getattr(section.title, language) for section in template.sections}
     return ScorePublic(
         total=score.total,
@@ -39,16 +40,17 @@ def score_public(template: Template, score: AuditScore, language: str = "en") ->
 
 
 def audit_public(session: Session, audit: Audit) -> AuditPublic:
+    """One audit with its firm's name, score, answers and evidence."""
     template = service.template_for(audit.template_id, audit.template_version)
-    answers = service.answers_of(session, audit)
+    answers = queries.answers_of(session, audit)
     names = organization_names(session, [audit.organization_id])
     return AuditPublic.model_validate(
         {
             **audit.model_dump(),
             "organization_name": names.get(audit.organization_id, ""),
-            "score": score_public(template, service.score_of(template, answers)),
+            "score": score_public(template, score_of(template, answers)),
             "answers": [row._asdict() for row in answers],
-            "evidence": [row._asdict() for row in service.evidence_of(session, audit)],
+            "evidence": [row._asdict() for row in queries.evidence_of(session, audit)],
         }
     )
 
@@ -67,7 +69,7 @@ def audit_summaries(session: Session, audits: Sequence[Audit]) -> list[AuditPubl
     items = []
     for audit in audits:
         template = service.template_for(audit.template_id, audit.template_version)
-        score = service.score_of(template, by_audit[audit.id])
+        score = score_of(template, by_audit[audit.id])
         items.append(
             AuditPublic.model_validate(
                 {
@@ -80,3 +82,18 @@ def audit_summaries(session: Session, audits: Sequence[Audit]) -> list[AuditPubl
             )
         )
     return items
+
+
+def template_summaries() -> list[dict[str, Any]]:
+    """Every shipped template version: id, version, titles, which firms it applies to."""
+    return [
+        {
+            "id": template.id,
+            "version": template.version,
+            "title": template.title.model_dump(),
+            "applies_to": template.applies_to,
+            "sections": len(template.sections),
+            "questions": sum(1 for _ in template.questions()),
+        }
+        for template in template_registry().values()
+    ]

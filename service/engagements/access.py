@@ -1,4 +1,5 @@
-"""Who may see and act on which engagement and participation (DESIGN §3)."""
+"""Who may see and act on which engagement and participation (DESIGN §3), and the load-or-404
+of any row that hangs from an engagement."""
 
 import uuid
 from collections.abc import Callable
@@ -69,6 +70,19 @@ def may_act(user: User, engagement: Engagement) -> bool:
     if user.role == Role.admin:
         return True
     return user.role == Role.broker and engagement.broker_id == user.id
+
+
+def may_see(user: User, engagement: Engagement, row: Engagement | Participation) -> bool:
+    """Whether the user, who sees the engagement, sees the row: a supplier only its own
+    participation."""
+    if isinstance(row, Participation) and user.role == Role.supplier:
+        return row.supplier_id == user.organization_id
+    return True
+
+
+def may_write(user: User, engagement: Engagement, row: Any = None) -> bool:
+    """Whether the user may change the row (or add one) in the engagement."""
+    return may_act(user, engagement)
 
 
 def require_action(user: User, engagement: Engagement) -> None:

@@ -130,11 +130,3 @@ class SelectionRequest(InputModel):
 
     decision: SelectionDecision
     reason: Annotated[Reason, StringConstraints(min_length=1, pattern=NOT_BLANK)]
-
-
-class TriggerPublic(SQLModel):
-    trigger: str
-    allowed: bool
-    dest: str | None
-    requires_reason: bool
-    blocked_by: list[str]

@@ -6,23 +6,29 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 
 from service.accounts.models import Role
-from service.deps import READ, WRITE, CallerDep, EngagementDep, VersionDep, etag
-from service.engagements import access, service, views
-from service.engagements.facts import engagement_snapshot
+from service.deps import READ, WRITE, CallerDep, EngagementDep, ParticipationDep, VersionDep, etag
+from service.engagements import access, queries, service, views
+from service.engagements.facts import engagement_snapshot, participation_snapshot
 from service.engagements.models import (
-    Engagement,
+    CandidateCreate,
     EngagementCreate,
     EngagementPublic,
     EngagementTrigger,
     EngagementUpdate,
+    ParticipationPublic,
+    ParticipationTrigger,
+    SelectionRequest,
     TransitionRequest,
-    TriggerPublic,
 )
+from service.engagements.views import TriggerPublic
 from service.errors import Forbidden, problems
-from service.pagination import CursorQuery, LimitQuery, Page, paginate
-from workflows import Phase, available, describe, mermaid
+from service.history import EventPublic
+from service.pagination import CursorQuery, LimitQuery, Page
+from workflows import Phase, available, available_for_participation, describe, mermaid
 
 router = APIRouter(tags=["engagements"])
+PARTICIPATIONS = "/engagements/{engagement_id}/participations"
+PARTICIPATION = PARTICIPATIONS + "/{participation_id}"
 
 
 @router.post(
@@ -52,19 +58,15 @@ def list_engagements(
     limit: LimitQuery = 50,
 ) -> Page[EngagementPublic]:
     """The engagements the caller may see, by phase, buyer or broker, oldest first."""
-    statement = access.visible_engagements(caller.user)
-    if phase is not None:
-        statement = statement.where(Engagement.phase == phase)
-    if buyer_id is not None:
-        statement = statement.where(Engagement.buyer_id == buyer_id)
-    if broker_id is not None:
-        statement = statement.where(Engagement.broker_id == broker_id)
-    rows = list(
-        caller.session.execute(
-            paginate(views.with_buyer_name(statement), Engagement, cursor, limit)
-        ).all()
+    return queries.engagement_page(
+        caller.session,
+        caller.user,
+        phase=phase,
+        buyer_id=buyer_id,
+        broker_id=broker_id,
+        cursor=cursor,
+        limit=limit,
     )
-    return views.engagement_page(rows, limit)
 
 
 @router.get("/engagements/{engagement_id}", response_model=EngagementPublic, responses=READ)
@@ -137,3 +139,117 @@ def read_workflows(caller: CallerDep) -> dict[str, Any]:
     for name in description:
         description[name]["mermaid"] = mermaid(name)
     return description
+
+
+@router.get(PARTICIPATIONS, response_model=list[ParticipationPublic], responses=READ)
+def list_participations(engagement: EngagementDep, caller: CallerDep) -> list[ParticipationPublic]:
+    """The engagement's candidates (a supplier sees only its own)."""
+    rows = queries.participations_of(caller.session, caller.user, engagement)
+    return views.participations(caller.session, rows)
+
+
+@router.post(
+    PARTICIPATIONS,
+    response_model=ParticipationPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses=WRITE,
+)
+def add_candidate(
+    data: CandidateCreate,
+    engagement: EngagementDep,
+    version: VersionDep,
+    caller: CallerDep,
+    response: Response,
+) -> ParticipationPublic:
+    """List a supplier as a candidate (until round tables start); If-Match is the engagement's."""
+    access.require_action(caller.user, engagement)
+    participation = service.add_candidate(
+        session=caller.session, actor=caller.user, engagement=engagement, data=data, version=version
+    )
+    etag(response, participation.version)
+    return views.participation_public(caller.session, participation)
+
+
+@router.get(PARTICIPATION, response_model=ParticipationPublic, responses=READ)
+def read_participation(
+    participation: ParticipationDep, caller: CallerDep, response: Response
+) -> ParticipationPublic:
+    """One participation; its ETag is the version to send in If-Match."""
+    etag(response, participation.version)
+    return views.participation_public(caller.session, participation)
+
+
+@router.get(PARTICIPATION + "/transitions", response_model=list[TriggerPublic], responses=READ)
+def participation_transitions(
+    participation: ParticipationDep, engagement: EngagementDep, caller: CallerDep
+) -> list[TriggerPublic]:
+    """Every participation trigger, whether it is allowed now, and what blocks it."""
+    snapshot = participation_snapshot(caller.session, engagement, participation)
+    return views.triggers(available_for_participation(snapshot))
+
+
+@router.post(
+    PARTICIPATION + "/transitions/{trigger}", response_model=ParticipationPublic, responses=WRITE
+)
+def transition_participation(
+    trigger: ParticipationTrigger,
+    participation: ParticipationDep,
+    engagement: EngagementDep,
+    version: VersionDep,
+    caller: CallerDep,
+    response: Response,
+    data: TransitionRequest | None = None,
+) -> ParticipationPublic:
+    """Fire a participation trigger (drop needs a reason); 409 lists what blocks it."""
+    access.require_action(caller.user, engagement)
+    participation = service.transition_participation(
+        session=caller.session,
+        actor=caller.user,
+        engagement=engagement,
+        participation=participation,
+        trigger=trigger.value,
+        reason=data.reason if data else None,
+        version=version,
+    )
+    etag(response, participation.version)
+    return views.participation_public(caller.session, participation)
+
+
+@router.post(PARTICIPATION + "/selection", response_model=ParticipationPublic, responses=WRITE)
+def record_selection(
+    data: SelectionRequest,
+    participation: ParticipationDep,
+    engagement: EngagementDep,
+    version: VersionDep,
+    caller: CallerDep,
+    response: Response,
+) -> ParticipationPublic:
+    """Record the selection decision for an evaluated candidate, with its reason."""
+    if not access.may_decide_selection(caller.user, engagement):
+        raise Forbidden("only the broker, an administrator or the buyer may decide selection")
+    participation = service.record_selection(
+        session=caller.session,
+        actor=caller.user,
+        engagement=engagement,
+        participation=participation,
+        decision=data.decision,
+        reason=data.reason,
+        version=version,
+    )
+    etag(response, participation.version)
+    return views.participation_public(caller.session, participation)
+
+
+@router.get(
+    "/engagements/{engagement_id}/events",
+    response_model=Page[EventPublic],
+    responses=problems(401, 404, 422),
+)
+def list_events(
+    engagement: EngagementDep,
+    caller: CallerDep,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[EventPublic]:
+    """The history of every state change and decision: actor, time, from, to, trigger, reason."""
+    return queries.event_page(caller.session, caller.user, engagement, cursor=cursor, limit=limit)

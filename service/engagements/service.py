@@ -13,6 +13,7 @@ from service.engagements.models import (
     EngagementCreate,
     EngagementUpdate,
     Participation,
+    SelectionDecision,
 )
 from service.engagements.steps import move_participation
 from service.errors import Conflict, NotFound
@@ -189,6 +190,31 @@ def transition_participation(
         engagement=engagement,
         participation=participation,
         trigger=trigger,
+        reason=reason,
+    )
+    session.commit()
+    session.refresh(participation)
+    return participation
+
+
+def record_selection(
+    *,
+    session: Session,
+    actor: User,
+    engagement: Engagement,
+    participation: Participation,
+    decision: SelectionDecision,
+    reason: str,
+    version: int,
+) -> Participation:
+    """Select an evaluated candidate, or not, with the reason, in one commit."""
+    check_version(participation.version, version)
+    move_participation(
+        session=session,
+        actor=actor,
+        engagement=engagement,
+        participation=participation,
+        trigger="select" if decision == SelectionDecision.selected else "not_select",
         reason=reason,
     )
     session.commit()

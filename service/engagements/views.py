@@ -4,9 +4,8 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy import bindparam
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from service.accounts.models import User
 from service.engagements.models import (
@@ -14,12 +13,20 @@ from service.engagements.models import (
     EngagementPublic,
     Participation,
     ParticipationPublic,
-    TriggerPublic,
 )
 from service.history import Event, EventPublic
-from service.pagination import Page, encode_cursor
+from service.pagination import Page, encode_cursor, page_of
 from service.programmes.models import Organization
 from workflows import TriggerCheck
+
+
+class TriggerPublic(SQLModel):
+    trigger: str
+    allowed: bool
+    dest: str | None
+    requires_reason: bool
+    blocked_by: list[str]
+
 
 # Built once, as most reads run it: building a statement costs more than running this one.
 ORGANIZATION_NAMES = select(Organization.id, Organization.name).where(
@@ -36,6 +43,7 @@ def organization_names(session: Session, ids: Iterable[uuid.UUID]) -> dict[uuid.
 
 
 def engagement_public(session: Session, engagement: Engagement) -> EngagementPublic:
+    """One engagement with its buyer's name."""
     names = organization_names(session, [engagement.buyer_id])
     return _engagement(engagement, names)
 
@@ -54,28 +62,18 @@ def next_cursor(rows: Sequence[Any], limit: int) -> str | None:
     return encode_cursor(last.created_at, last.id)
 
 
-def with_buyer_name(statement: Any) -> Any:
-    """A select of engagements as columns, with the buyer's name: a page of rows, not of ORM
-    objects, and no second query for the names."""
-    columns = sa.inspect(Engagement).columns
-    return statement.with_only_columns(*columns, col(Organization.name).label("buyer_name")).join(
-        Organization, col(Organization.id) == Engagement.buyer_id
-    )
-
-
 def engagement_page(rows: list[Any], limit: int) -> Page[EngagementPublic]:
-    """A page of rows from a `with_buyer_name` select."""
-    return Page[EngagementPublic](
-        items=[EngagementPublic.model_validate(row._asdict()) for row in rows[:limit]],
-        next_cursor=next_cursor(rows, limit),
-    )
+    """A page of engagement rows that carry their buyer's name."""
+    return page_of(rows, limit, EngagementPublic)
 
 
 def participation_public(session: Session, participation: Participation) -> ParticipationPublic:
+    """One participation with its supplier's name."""
     return participations(session, [participation])[0]
 
 
 def participations(session: Session, rows: Sequence[Participation]) -> list[ParticipationPublic]:
+    """Many participations with their suppliers' names, in one query."""
     names = organization_names(session, (row.supplier_id for row in rows))
     return [
         ParticipationPublic.model_validate(
@@ -86,6 +84,7 @@ def participations(session: Session, rows: Sequence[Participation]) -> list[Part
 
 
 def triggers(checks: Iterable[TriggerCheck]) -> list[TriggerPublic]:
+    """Each trigger as clients see it: allowed, where it leads, what blocks it."""
     return [
         TriggerPublic(
             trigger=check.trigger,
@@ -99,6 +98,7 @@ def triggers(checks: Iterable[TriggerCheck]) -> list[TriggerPublic]:
 
 
 def event_page(session: Session, rows: list[Event], limit: int) -> Page[EventPublic]:
+    """A page of events with their actors' names, in one query."""
     kept = rows[:limit]
     actor_ids = {row.actor_id for row in kept}
     actors = {}

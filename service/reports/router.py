@@ -12,8 +12,8 @@ from sqlalchemy import false
 from sqlmodel import Session, col, select
 
 from service.accounts.models import Role, User
+from service.analyses.access import may_see as may_see_analysis
 from service.analyses.models import Analysis
-from service.analyses.router import may_see as may_see_analysis
 from service.audits.access import may_see as may_see_audit
 from service.audits.models import Audit
 from service.deps import CallerDep
@@ -36,8 +36,8 @@ from service.reports.models import IssuedReport, ReportKind, ReportPublic
 from service.reports.progress_views import final_view, monthly_view
 from service.reports.rendering import decimal_mark, plain, render_pdf
 from service.reports.views import ReportView, plan_view, programme_view
+from service.roundtables.access import may_see as may_see_round_table
 from service.roundtables.models import RoundTable
-from service.roundtables.router import may_see as may_see_round_table
 from service.settings import get_settings
 from service.types import InputModel, Language
 
@@ -103,7 +103,7 @@ def _round_table(session: Session, user: User, subject_id: uuid.UUID, language: 
         RoundTable,
         subject_id,
         "round table",
-        lambda u, e, row: may_see_round_table(session, u, e, row),
+        may_see_round_table,
     )
     return round_table_view(session, round_table, engagement, language)
 

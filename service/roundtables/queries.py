@@ -1,9 +1,13 @@
-"""Reads of round tables that other domains' guards and views need."""
+"""Reads of round tables: the engagement's visible round tables, and the facts other domains'
+guards need."""
 
 import uuid
 
 from sqlmodel import Session, col, select
 
+from service.accounts.models import User
+from service.engagements.models import Engagement
+from service.roundtables.access import visible_round_tables
 from service.roundtables.models import RoundTable, RoundTableInvitee, RoundTableState
 
 
@@ -29,3 +33,13 @@ def held_with_minutes(session: Session, engagement_id: uuid.UUID) -> bool:
         col(RoundTable.minutes).is_not(None),
     )
     return session.exec(statement).first() is not None
+
+
+def round_tables_of(session: Session, user: User, engagement: Engagement) -> list[RoundTable]:
+    """The engagement's round tables the user may see, by start time."""
+    statement = (
+        visible_round_tables(user)
+        .where(RoundTable.engagement_id == engagement.id)
+        .order_by(col(RoundTable.starts_at))
+    )
+    return list(session.exec(statement).all())

@@ -203,6 +203,7 @@ def cancel(
 
 
 def invitees_of(session: Session, round_table: RoundTable) -> list[RoundTableInvitee]:
+    """The invitees of one round table."""
     return invitees_of_all(session, [round_table.id])
 
 

@@ -1,10 +1,11 @@
-"""Reads of agreed targets that other domains' guards need."""
+"""Reads of agreed targets: a participation's targets, a target's revisions, and the facts
+other domains' guards need."""
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from service.targets.models import Target, TargetKind
+from service.targets.models import Target, TargetKind, TargetRevision
 
 
 def with_targets(session: Session, engagement_id: Any) -> set[Any]:
@@ -19,3 +20,15 @@ def targeted_kpis(session: Session, participation_id: Any) -> set[str]:
         Target.participation_id == participation_id, Target.kind == TargetKind.kpi
     )
     return {kpi for kpi in session.exec(statement).all() if kpi}
+
+
+def targets_of(session: Session, participation_id: Any) -> list[Target]:
+    """A participation's targets, oldest first."""
+    statement = select(Target).where(Target.participation_id == participation_id)
+    return list(session.exec(statement.order_by(col(Target.created_at))).all())
+
+
+def revisions_of(session: Session, target: Target) -> list[TargetRevision]:
+    """Every previous value of the target, oldest first."""
+    statement = select(TargetRevision).where(TargetRevision.target_id == target.id)
+    return list(session.exec(statement.order_by(col(TargetRevision.version))).all())

@@ -1,16 +1,13 @@
 """Routes for agreed targets: record, list, change with history."""
 
-import uuid
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Response, status
 
 from service.deps import READ, WRITE, CallerDep, EngagementDep, ParticipationDep, VersionDep, etag
 from service.engagements import access as engagement_access
-from service.engagements.models import Engagement, Participation
 from service.errors import problems
-from service.targets import service
-from service.targets.models import RevisionPublic, Target, TargetChange, TargetCreate, TargetPublic
+from service.targets import queries, service, views
+from service.targets.access import TargetDep
+from service.targets.models import RevisionPublic, TargetChange, TargetCreate, TargetPublic
 
 router = APIRouter(tags=["targets"])
 BASE = "/engagements/{engagement_id}/participations/{participation_id}/targets"
@@ -28,7 +25,7 @@ def record_target(
     engagement: EngagementDep,
     caller: CallerDep,
     response: Response,
-) -> Target:
+) -> TargetPublic:
     """Record a target agreed at a round table: a KPI value, a section score, or a commitment."""
     engagement_access.require_action(caller.user, engagement)
     target = service.record_target(
@@ -39,50 +36,26 @@ def record_target(
         data=data,
     )
     etag(response, target.version)
-    return target
+    return views.target_public(target)
 
 
 @router.get(BASE, response_model=list[TargetPublic], responses=READ)
-def list_targets(participation: ParticipationDep, caller: CallerDep) -> list[Target]:
+def list_targets(participation: ParticipationDep, caller: CallerDep) -> list[TargetPublic]:
     """A participation's targets (a supplier sees only its own)."""
-    return service.targets_of(caller.session, participation.id)
-
-
-def target_dep(
-    request: Request, target_id: uuid.UUID, caller: CallerDep
-) -> tuple[Target, Engagement]:
-    """The target if the caller may see its participation, else 404."""
-
-    def sees_participation(engagement: Engagement, target: Target) -> bool:
-        visible = engagement_access.visible_participations(caller.user, engagement)
-        statement = visible.where(Participation.id == target.participation_id)
-        return caller.session.exec(statement).first() is not None
-
-    return engagement_access.get_in_visible_engagement(
-        caller.session,
-        caller.user,
-        Target,
-        target_id,
-        "target",
-        request.method not in {"GET", "HEAD"},
-        sees_participation,
-    )
-
-
-TargetDep = Annotated[tuple[Target, Engagement], Depends(target_dep)]
+    return views.targets_public(queries.targets_of(caller.session, participation.id))
 
 
 @router.get("/targets/{target_id}", response_model=TargetPublic, responses=READ)
-def read_target(found: TargetDep, response: Response) -> Target:
+def read_target(found: TargetDep, response: Response) -> TargetPublic:
     """One target; its ETag is the version for If-Match."""
     etag(response, found[0].version)
-    return found[0]
+    return views.target_public(found[0])
 
 
 @router.patch("/targets/{target_id}", response_model=TargetPublic, responses=WRITE)
 def change_target(
     data: TargetChange, found: TargetDep, version: VersionDep, caller: CallerDep, response: Response
-) -> Target:
+) -> TargetPublic:
     """Change a target; the previous value is kept with who changed it, when and why."""
     target, engagement = found
     engagement_access.require_action(caller.user, engagement)
@@ -95,13 +68,10 @@ def change_target(
         version=version,
     )
     etag(response, target.version)
-    return target
+    return views.target_public(target)
 
 
 @router.get("/targets/{target_id}/history", response_model=list[RevisionPublic], responses=READ)
 def target_history(found: TargetDep, caller: CallerDep) -> list[RevisionPublic]:
     """Every previous value of the target, oldest first."""
-    return [
-        RevisionPublic.model_validate(row, from_attributes=True)
-        for row in service.revisions_of(caller.session, found[0])
-    ]
+    return views.revisions_public(queries.revisions_of(caller.session, found[0]))

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from service.accounts.models import User
 from service.engagements.models import Engagement, Participation
@@ -115,13 +115,3 @@ def change_target(
     session.commit()
     session.refresh(target)
     return target
-
-
-def targets_of(session: Session, participation_id: Any) -> list[Target]:
-    statement = select(Target).where(Target.participation_id == participation_id)
-    return list(session.exec(statement.order_by(col(Target.created_at))).all())
-
-
-def revisions_of(session: Session, target: Target) -> list[TargetRevision]:
-    statement = select(TargetRevision).where(TargetRevision.target_id == target.id)
-    return list(session.exec(statement.order_by(col(TargetRevision.version))).all())
