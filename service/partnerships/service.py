@@ -24,6 +24,13 @@ OUTCOME_TRIGGERS = {
 }
 
 
+def _reason(decision: PartnershipDecision) -> str:
+    """The rationale, with the conditions of a conditional partnership."""
+    if decision.conditions:
+        return f"{decision.rationale} (conditions: {decision.conditions})"
+    return decision.rationale
+
+
 def decide_partnership(
     *,
     session: Session,
@@ -47,9 +54,7 @@ def decide_partnership(
         decided_by=actor.id,
     )
     session.add(decision)
-    reason = data.rationale
-    if decision.conditions:
-        reason = f"{data.rationale} (conditions: {decision.conditions})"
+    reason = _reason(decision)
     session.flush()
     record_event(
         session,

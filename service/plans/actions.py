@@ -44,19 +44,7 @@ def add_action(
     check_version(plan.version, version)
     require_state(plan, OPEN_PLAN, "actions are added to plans not yet in final review")
     _check_action(session, plan, data)
-    action = Action(
-        programme_id=plan.programme_id,
-        plan_id=plan.id,
-        category=data.category,
-        title=data.title,
-        description=data.description,
-        finding_ids=[str(finding_id) for finding_id in data.finding_ids],
-        owner=data.owner,
-        provider_id=data.provider_id,
-        starts_on=data.starts_on,
-        due_on=data.due_on,
-        estimated_cost=Decimal(data.estimated_cost),
-    )
+    action = _new_action(plan, data)
     session.add(action)
     session.flush()
     session.add_all(
@@ -74,6 +62,23 @@ def add_action(
     session.commit()
     session.refresh(action)
     return action
+
+
+def _new_action(plan: Plan, data: ActionCreate) -> Action:
+    """The action as asked for, in the plan."""
+    return Action(
+        programme_id=plan.programme_id,
+        plan_id=plan.id,
+        category=data.category,
+        title=data.title,
+        description=data.description,
+        finding_ids=[str(finding_id) for finding_id in data.finding_ids],
+        owner=data.owner,
+        provider_id=data.provider_id,
+        starts_on=data.starts_on,
+        due_on=data.due_on,
+        estimated_cost=Decimal(data.estimated_cost),
+    )
 
 
 def _check_action(session: Session, plan: Plan, data: ActionCreate) -> None:

@@ -70,29 +70,41 @@ def engagement_timeline(
     values = queries.kpi_values_of(session, engagement, firms)
     targets = queries.kpi_targets_of(session, engagement)
     return [
-        PlanTimeline(
-            plan_id=plan.id,
-            firm_id=plan.organization_id,
-            firm=names.get(plan.organization_id, ""),
-            state=plan.state,
-            starts_on=plan.starts_on,
-            ends_on=ends_on(plan),
-            months=views.month_points(
-                plan,
-                [a for a in actions if a.plan_id == plan.id],
-                [r for r in reviews if r.plan_id == plan.id],
-            ),
-            kpis=views.kpi_series(
-                [v for v in values if v.organization_id == plan.organization_id],
-                {
-                    t.kpi: t.value
-                    for t in targets
-                    if t.participation_id == plan.participation_id and t.kpi and t.value
-                },
-            ),
-        )
+        _timeline(plan, names.get(plan.organization_id, ""), actions, reviews, values, targets)
         for plan in plans
     ]
+
+
+def _timeline(
+    plan: Plan,
+    firm: str,
+    actions: list[Any],
+    reviews: list[Any],
+    values: list[Any],
+    targets: list[Any],
+) -> PlanTimeline:
+    """One plan's timeline, picked out of the engagement's actions, reviews, values, targets."""
+    return PlanTimeline(
+        plan_id=plan.id,
+        firm_id=plan.organization_id,
+        firm=firm,
+        state=plan.state,
+        starts_on=plan.starts_on,
+        ends_on=ends_on(plan),
+        months=views.month_points(
+            plan,
+            [a for a in actions if a.plan_id == plan.id],
+            [r for r in reviews if r.plan_id == plan.id],
+        ),
+        kpis=views.kpi_series(
+            [v for v in values if v.organization_id == plan.organization_id],
+            {
+                t.kpi: t.value
+                for t in targets
+                if t.participation_id == plan.participation_id and t.kpi and t.value
+            },
+        ),
+    )
 
 
 def engagement_costs(*, session: Session, user: User, engagement: Engagement) -> CostReport:

@@ -20,7 +20,7 @@ from service.analyses.models import Finding, FindingLink, KpiSource, KpiValue, S
 from service.audits.models import Answer, Audit, AuditPurpose, Evidence
 from service.audits.service import template_for
 from service.engagements.models import Participation
-from service.history import Event, EventKind
+from service.history import Event, EventKind, SubjectKind
 from service.plans.models import (
     Action,
     ActionCategory,
@@ -161,6 +161,8 @@ def grow_accounts(session: Session, tenant: Tenant, tag: str) -> None:
     session.add(
         Event(
             programme_id=tenant.programme.id,
+            subject_kind=SubjectKind.audit,
+            subject_id=tenant.audit.id,
             engagement_id=tenant.audit.engagement_id,
             participation_id=tenant.audit.participation_id,
             audit_id=tenant.audit.id,
