@@ -46,7 +46,7 @@ def seed_forty(session: Any, programme_id: Any, broker: Any) -> Any:
     from service.analyses.models import KpiSource, KpiValue
     from service.engagements.models import Engagement, Participation
     from service.plans.models import Action, ActionCategory, FundingShare, Payer, Plan, Review
-    from service.plans.service import today_in
+    from service.programmes.calendar import today_in
     from service.programmes.models import Organization, OrganizationKind, Programme
     from workflows import ParticipationState, Phase, PlanState
     from workflows.plan_health import ActionStatus, add_months

@@ -14,8 +14,8 @@ from service.audits.models import AuditPurpose
 from service.audits.templates import template_registry
 from service.history import EventKind
 from service.kpis import kpi_catalogue
+from service.partnerships.service import OUTCOME_TRIGGERS
 from service.plans.models import Outcome, PartnershipDecision, Party, Plan, PlanApproval, Review
-from service.plans.service import OUTCOME_TRIGGERS
 from workflows import ParticipationState, Phase, PlanState
 from workflows.plan_health import ActionStatus
 

@@ -17,14 +17,15 @@ from service.deps import IF_MATCH_PATTERN
 from service.engagements.router import router as engagements_router
 from service.errors import install_error_handlers, problem_openapi
 from service.idempotency.middleware import IdempotencyMiddleware
+from service.partnerships.router import router as partnerships_router
 from service.plans.router import router as plans_router
-from service.plans.tracking import router as tracking_router
 from service.programmes.router import router as programmes_router
 from service.reports.router import router as reports_router
 from service.request_log import RequestLogMiddleware
 from service.roundtables.router import router as roundtables_router
 from service.settings import get_settings
 from service.targets.router import router as targets_router
+from service.tracking.router import router as tracking_router
 
 API_PREFIX = "/api/v1"
 
@@ -50,6 +51,7 @@ def create_app() -> FastAPI:
     api.include_router(targets_router)
     api.include_router(analyses_router)
     api.include_router(plans_router)
+    api.include_router(partnerships_router)
     api.include_router(tracking_router)
     api.include_router(reports_router)
     app.include_router(api)

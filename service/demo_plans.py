@@ -22,6 +22,7 @@ from service.demo_phases import approve_analyses, backdate, hold_round_table
 from service.engagements.models import Engagement, Participation
 from service.history import Event, EventKind, SubjectKind
 from service.kpis import kpi_catalogue
+from service.partnerships.service import OUTCOME_TRIGGERS
 from service.plans.models import (
     Action,
     ActionCategory,
@@ -34,7 +35,7 @@ from service.plans.models import (
     PlanApproval,
     Review,
 )
-from service.plans.service import OUTCOME_TRIGGERS, ends_on, today_in
+from service.programmes.calendar import ends_on, today_in
 from service.programmes.models import Organization, OrganizationKind, Programme
 from service.security import hash_password
 from service.types import utcnow

@@ -26,7 +26,7 @@ from service.cli import app
 from service.engagements.facts import engagement_snapshot
 from service.engagements.models import Engagement, Participation
 from service.history import Event, EventKind
-from service.plans import service as plans
+from service.plans import queries as plans
 from service.plans.models import Action, FundingShare, Plan, Review
 from service.types import UTCDateTime, utcnow
 from workflows import AuditState, Phase, PlanState

@@ -1,10 +1,11 @@
-"""Plan, Action, FundingShare, PlanApproval and Review tables and their API shapes."""
+"""Plan, Action, FundingShare, PlanApproval, Review and PartnershipDecision tables, the
+plan triggers a client may fire, and the request bodies of plans, actions and reviews."""
 
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated
 
 import pydantic
 import sqlalchemy as sa
@@ -15,7 +16,8 @@ from service.analyses.models import BaselineCreate
 from service.roundtables.models import Minutes, RequiredReason
 from service.types import Day, InputModel, Name, Text, UTCDateTime, WholeNumber, enum_type, utcnow
 from workflows import PlanState
-from workflows.plan_health import ActionStatus, Health
+from workflows.plan import TRANSITIONS
+from workflows.plan_health import ActionStatus
 
 Paragraph = Annotated[Text, StringConstraints(max_length=5000)]
 # Money and shares travel as decimal text, so that no binary fraction ever touches them.
@@ -32,6 +34,13 @@ Share = Annotated[
     AfterValidator(Decimal),
 ]
 Progress = Annotated[WholeNumber, pydantic.Field(ge=0, le=100)]
+
+# The plan triggers a client fires by name, straight from the plan machine's table; the last
+# approval fires `approve` itself (POST /plans/{id}/approvals).
+PlanTrigger = StrEnum(  # type: ignore[misc]
+    "PlanTrigger",
+    {row["trigger"]: row["trigger"] for row in TRANSITIONS if row["trigger"] != "approve"},
+)
 
 
 class ActionCategory(StrEnum):
@@ -236,96 +245,3 @@ class FinalKpis(InputModel):
     """The KPI values measured at the end of the plan, one per KPI with a baseline."""
 
     values: list[BaselineCreate] = pydantic.Field(min_length=1, max_length=20)
-
-
-class SharePublic(SQLModel):
-    payer: Payer
-    organization_id: uuid.UUID | None
-    percent: Decimal
-
-
-class ActionPublic(SQLModel):
-    id: uuid.UUID
-    plan_id: uuid.UUID
-    category: ActionCategory
-    title: str
-    description: str | None
-    finding_ids: list[str]
-    owner: str | None
-    provider_id: uuid.UUID | None
-    starts_on: date
-    due_on: date
-    status: ActionStatus
-    cancel_reason: str | None
-    progress: int
-    estimated_cost: Decimal
-    actual_cost: Decimal | None
-    version: int
-    funding: list[SharePublic]
-
-
-class ReviewPublic(SQLModel):
-    id: uuid.UUID
-    held_on: date
-    broker_id: uuid.UUID
-    notes: str
-    next_steps: str | None
-    progress: dict[str, int]
-
-
-class HealthPublic(SQLModel):
-    health: Health
-    reasons: list[str]
-    late_actions: list[str]
-    expected_progress: int
-    actual_progress: int
-    months_without_review: int
-
-
-class PlanPublic(SQLModel):
-    id: uuid.UUID
-    engagement_id: uuid.UUID
-    participation_id: uuid.UUID | None
-    organization_id: uuid.UUID
-    starts_on: date
-    ends_on: date
-    months: int
-    state: PlanState
-    version: int
-    currency: str
-    approvals: list[Party]
-    warnings: list[str]
-    health: HealthPublic
-    actions: list[ActionPublic]
-    reviews: list[ReviewPublic]
-
-
-class PartnershipDecided(InputModel):
-    outcome: Literal["partnership"]
-    rationale: RequiredReason
-
-
-class ConditionalPartnership(InputModel):
-    outcome: Literal["conditional"]
-    conditions: Minutes
-    rationale: RequiredReason
-
-
-class PartnershipDeclined(InputModel):
-    outcome: Literal["declined"]
-    rationale: RequiredReason
-
-
-DecisionCreate = Annotated[
-    PartnershipDecided | ConditionalPartnership | PartnershipDeclined,
-    pydantic.Field(discriminator="outcome"),
-]
-
-
-class DecisionPublic(SQLModel):
-    participation_id: uuid.UUID
-    outcome: Outcome
-    conditions: str | None
-    rationale: str
-    decided_by: uuid.UUID
-    decided_at: datetime

@@ -11,7 +11,7 @@ from service.analyses.models import KpiSource, KpiValue
 from service.audits.comparison import compare
 from service.engagements.models import Engagement
 from service.kpis import kpi_catalogue
-from service.plans import service as plans
+from service.plans import queries as plans
 from service.plans.models import PartnershipDecision, Plan
 from service.reports import charts
 from service.reports.evaluation_views import _areas, _evaluation_template

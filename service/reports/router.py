@@ -21,9 +21,9 @@ from service.engagements import access
 from service.engagements.models import Engagement
 from service.errors import Forbidden, NotFound, problems
 from service.pagination import CursorQuery, LimitQuery, Page, page_of, paginate
-from service.plans import service as plans
+from service.plans.access import may_see as may_see_plan
 from service.plans.models import Plan
-from service.plans.router import may_see as may_see_plan
+from service.programmes import calendar as plans
 from service.programmes.models import Programme
 from service.reports import charts, store
 from service.reports.evaluation_views import (

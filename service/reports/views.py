@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from service.analyses.models import KpiSource, KpiValue
 from service.engagements.models import Engagement, Participation
 from service.kpis import kpi_catalogue
-from service.plans import service as plans
+from service.plans import queries as plans
 from service.plans.costs import CostTotals, cost_totals
 from service.plans.models import Action, Plan
 from service.programmes.models import Organization, Programme

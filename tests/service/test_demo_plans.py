@@ -17,7 +17,7 @@ from service.demo import load_demo
 from service.engagements.facts import engagement_snapshot
 from service.engagements.models import Engagement
 from service.history import Event, EventKind
-from service.plans import service as plans
+from service.plans import queries as plans
 from service.plans.models import PartnershipDecision, Plan
 from service.programmes.models import Organization
 from service.security import new_token, token_digest

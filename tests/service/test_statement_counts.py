@@ -31,7 +31,7 @@ from service.plans.models import (
     PlanApproval,
     Review,
 )
-from service.plans.service import today_in
+from service.programmes.calendar import today_in
 from service.programmes.models import OrganizationKind, Programme
 from service.roundtables.models import RoundTableInvitee
 from service.settings import get_settings

@@ -9,7 +9,7 @@ from sqlmodel import Session
 from service.accounts.models import Role
 from service.analyses.models import KpiSource, KpiValue
 from service.plans.models import Action, ActionCategory, FundingShare, Payer, Plan, Review
-from service.plans.service import today_in
+from service.programmes.calendar import today_in
 from service.programmes.models import OrganizationKind
 from tests.factories import Tenant, make_plan_ready, make_tenant
 from workflows import PlanState

@@ -1,0 +1,1 @@
+"""Partnership decisions: what the buyer decided about each supplier at the end."""

@@ -1,0 +1,1 @@
+"""Tracking: overdue actions, missed reviews, timelines and cost sharing across plans."""

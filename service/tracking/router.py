@@ -1,0 +1,88 @@
+"""Routes for tracking: overdue actions and missed reviews across the programme, each
+engagement's month-by-month timeline, and cost sharing per engagement and per programme."""
+
+import uuid
+
+from fastapi import APIRouter
+
+from service.deps import READ, CallerDep, EngagementDep, ProgrammeDep
+from service.errors import problems
+from service.pagination import DayCursorQuery, LimitQuery, Page
+from service.tracking import access, service
+from service.tracking.models import Filters
+from service.tracking.views import CostReport, MissedReview, OverdueAction, PlanTimeline
+
+router = APIRouter(tags=["tracking"])
+
+
+@router.get(
+    "/tracking/overdue-actions", response_model=Page[OverdueAction], responses=problems(401, 422)
+)
+def overdue_actions(
+    caller: CallerDep,
+    broker_id: uuid.UUID | None = None,
+    buyer_id: uuid.UUID | None = None,
+    provider_id: uuid.UUID | None = None,
+    cursor: DayCursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[OverdueAction]:
+    """Actions past their due date and not done, oldest first, across the programme's plans
+    under way; filter by broker, buyer or provider."""
+    return service.overdue_actions(
+        session=caller.session,
+        user=caller.user,
+        filters=Filters(broker_id, buyer_id, provider_id),
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+@router.get(
+    "/tracking/missed-reviews", response_model=list[MissedReview], responses=problems(401, 422)
+)
+def missed_reviews(
+    caller: CallerDep,
+    broker_id: uuid.UUID | None = None,
+    buyer_id: uuid.UUID | None = None,
+    provider_id: uuid.UUID | None = None,
+) -> list[MissedReview]:
+    """Plans in progress that have gone a month or more without a monthly review, longest
+    first; filter by broker, buyer, or a provider delivering one of the plan's actions.
+    Providers and observers follow no plan: empty."""
+    if not access.follows_reviews(caller.user):
+        return []
+    return service.missed_reviews(
+        session=caller.session,
+        user=caller.user,
+        filters=Filters(broker_id, buyer_id, provider_id),
+    )
+
+
+@router.get(
+    "/engagements/{engagement_id}/timeline", response_model=list[PlanTimeline], responses=READ
+)
+def engagement_timeline(engagement: EngagementDep, caller: CallerDep) -> list[PlanTimeline]:
+    """Month by month, each visible plan's expected and reported progress, and its KPI values
+    against baseline and target."""
+    return service.engagement_timeline(
+        session=caller.session, user=caller.user, engagement=engagement
+    )
+
+
+@router.get("/engagements/{engagement_id}/costs", response_model=CostReport, responses=READ)
+def engagement_costs(engagement: EngagementDep, caller: CallerDep) -> CostReport:
+    """Cost sharing of the engagement's plans (a supplier's, of its own plan): planned and
+    actual, by payer kind, action category and paying organization."""
+    return service.engagement_costs(session=caller.session, user=caller.user, engagement=engagement)
+
+
+@router.get(
+    "/programmes/{programme_id}/costs",
+    response_model=CostReport,
+    responses=problems(401, 403, 404, 422),
+)
+def programme_costs(programme: ProgrammeDep, caller: CallerDep) -> CostReport:
+    """Cost sharing across every plan of the programme, for the unit and its donors'
+    observers: planned and actual, by payer kind, action category and organization."""
+    access.require_programme_costs(caller.user)
+    return service.programme_costs(session=caller.session, programme=programme)

@@ -1,0 +1,47 @@
+"""The one keyset paginator: cursors by creation time and by day, written as `<number>-<hex>`."""
+
+import re
+import uuid
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
+
+from service.pagination import (
+    BY_CREATION,
+    BY_DAY,
+    CURSOR_PATTERN,
+    DAY_CURSOR_PATTERN,
+    decode_cursor,
+    encode_cursor,
+    next_cursor,
+)
+
+ROW_ID = uuid.UUID("0123456789abcdef0123456789abcdef")
+
+
+def test_a_creation_cursor_is_microseconds_since_1970_and_the_id() -> None:
+    at = datetime(1970, 1, 1, 0, 0, 1, 5, tzinfo=UTC)
+    cursor = encode_cursor(at, ROW_ID)
+    assert cursor == "1000005-0123456789abcdef0123456789abcdef"
+    assert re.fullmatch(CURSOR_PATTERN, cursor)
+    assert decode_cursor(cursor) == (at, ROW_ID)
+
+
+def test_a_day_cursor_is_the_day_number_and_the_id() -> None:
+    cursor = BY_DAY.encode(date(2026, 12, 1), ROW_ID)
+    assert cursor == "739951-0123456789abcdef0123456789abcdef"
+    assert re.fullmatch(DAY_CURSOR_PATTERN, cursor)
+    assert BY_DAY.decode(cursor) == (date(2026, 12, 1), ROW_ID)
+
+
+def test_day_numbers_past_the_calendar_stop_at_its_ends() -> None:
+    assert BY_DAY.decode("0-" + ROW_ID.hex) == (date(1, 1, 1), ROW_ID)
+    assert BY_DAY.decode("9999999-" + ROW_ID.hex) == (date(9999, 12, 31), ROW_ID)
+
+
+def test_the_next_cursor_points_after_the_last_row_kept_only_when_a_row_is_left() -> None:
+    rows = [SimpleNamespace(due_on=date(2026, 1, day), id=ROW_ID) for day in (1, 2, 3)]
+    position = lambda row: (row.due_on, row.id)  # noqa: E731
+    assert next_cursor(rows, 3, BY_DAY, position) is None
+    assert next_cursor(rows, 2, BY_DAY, position) == BY_DAY.encode(date(2026, 1, 2), ROW_ID)
+    created = [SimpleNamespace(created_at=datetime(2026, 1, 1, tzinfo=UTC), id=ROW_ID)] * 2
+    assert next_cursor(created, 1) == BY_CREATION.encode(created[0].created_at, ROW_ID)
