@@ -38,24 +38,20 @@ def open_programme(*, session: Session, actor: User, data: ProgrammeCreate) -> P
         role=Role.admin,
         password_hash=hash_password(data.admin.password),
     )
-    session.add(programme)
-    session.flush()
-    session.add(unit)
-    session.flush()
-    session.add(admin)
-    session.flush()
-    created = [
-        (EventKind.programme, SubjectKind.programme, programme.id, "open_programme"),
-        (EventKind.organization, SubjectKind.organization, unit.id, "create_organization"),
-        (EventKind.user, SubjectKind.user, admin.id, "create_user"),
-    ]
-    for kind, subject_kind, subject_id, trigger in created:
+    for row in (programme, unit, admin):  # one flush each: the foreign keys point backwards
+        session.add(row)
+        session.flush()
+    for kind, subject, trigger in [
+        (EventKind.programme, (SubjectKind.programme, programme.id), "open_programme"),
+        (EventKind.organization, (SubjectKind.organization, unit.id), "create_organization"),
+        (EventKind.user, (SubjectKind.user, admin.id), "create_user"),
+    ]:
         record_event(
             session,
             actor_id=actor.id,
             programme_id=programme.id,
             kind=kind,
-            subject=(subject_kind, subject_id),
+            subject=subject,
             trigger=trigger,
         )
     session.commit()
