@@ -10,7 +10,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from service.accounts.models import Role
+from service.engagements import access as engagement_access
 from service.history import Event, EventKind, SubjectKind, record_event
+from service.programmes import access
 from tests.factories import Tenant, make_engagement, make_superuser, make_tenant
 
 START = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -201,3 +203,7 @@ def test_only_this_programmes_events_are_listed(client: TestClient, session: Ses
     add_events(session, foreign, 2)
     response = client.get(url(tenant), headers=tenant.headers(Role.admin))
     assert triggers(response.json()) == ["step_0"]
+
+
+def test_every_history_reader_sees_every_engagement_so_no_engagement_event_leaks() -> None:
+    assert access.READS_HISTORY <= engagement_access.READS_ALL
