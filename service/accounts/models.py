@@ -1,4 +1,4 @@
-"""User, ApiToken and LoginAttempt tables and their API shapes."""
+"""User, ApiToken and LoginAttempt tables, roles, and the inputs of the accounts routes."""
 
 import uuid
 from datetime import datetime
@@ -8,7 +8,6 @@ from typing import Annotated
 from pydantic import StrictBool, StringConstraints
 from sqlmodel import Field, SQLModel
 
-from service.programmes.models import OrganizationKind
 from service.types import (
     Email,
     InputModel,
@@ -32,19 +31,6 @@ class Role(StrEnum):
     supplier = "supplier"
     provider = "provider"
     observer = "observer"
-
-
-# Which kinds of organization each role may belong to.
-ROLE_ORGANIZATION_KINDS: dict[Role, frozenset[OrganizationKind]] = {
-    Role.admin: frozenset({OrganizationKind.unit}),
-    Role.broker: frozenset({OrganizationKind.unit, OrganizationKind.buyer}),
-    Role.buyer: frozenset({OrganizationKind.buyer}),
-    Role.supplier: frozenset({OrganizationKind.supplier}),
-    Role.provider: frozenset({OrganizationKind.provider}),
-    Role.observer: frozenset(
-        {OrganizationKind.donor, OrganizationKind.financier, OrganizationKind.unit}
-    ),
-}
 
 
 class TokenKind(StrEnum):
@@ -94,16 +80,6 @@ class UserUpdate(InputModel):
     password: Password = Field(default=None)
 
 
-class UserPublic(UserBase):
-    id: uuid.UUID
-    programme_id: uuid.UUID | None
-    organization_id: uuid.UUID | None
-    role: Role | None
-    is_superuser: bool
-    is_active: bool
-    created_at: datetime
-
-
 class ApiToken(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     user_id: uuid.UUID = Field(foreign_key="user.id", index=True)
@@ -122,32 +98,11 @@ class ApiTokenCreate(InputModel):
     expires_in_days: WholeNumber = Field(default=90, ge=1, le=3650)
 
 
-class ApiTokenPublic(SQLModel):
-    id: uuid.UUID
-    name: str
-    kind: TokenKind
-    created_at: datetime
-    expires_at: datetime
-    revoked_at: datetime | None
-
-
-class ApiTokenIssued(ApiTokenPublic):
-    """A new token; the secret is shown this once and never again."""
-
-    token: str
-
-
 class LoginRequest(InputModel):
     """E-mail and password."""
 
     email: Annotated[LoginText, StringConstraints(max_length=254)]
     password: LoginText
-
-
-class LoginResult(SQLModel):
-    access_token: str
-    token_type: str = "bearer"
-    expires_at: datetime
 
 
 class LoginAttempt(SQLModel, table=True):

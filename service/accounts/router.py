@@ -1,26 +1,14 @@
-"""Routes for login, the caller's own account and tokens, and user management."""
+"""Routes for login, logout, and the caller's own account and personal tokens."""
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Response, status
 
-from service.accounts import service
-from service.accounts.models import (
-    ApiTokenCreate,
-    ApiTokenIssued,
-    ApiTokenPublic,
-    LoginRequest,
-    LoginResult,
-    Role,
-    User,
-    UserCreate,
-    UserPublic,
-    UserUpdate,
-)
+from service.accounts import access, service
+from service.accounts.models import ApiTokenCreate, LoginRequest, User
+from service.accounts.views import ApiTokenIssued, ApiTokenPublic, LoginResult, UserPublic
 from service.deps import CallerDep, SessionDep
-from service.errors import Forbidden, problems
-from service.pagination import CursorQuery, LimitQuery, Page, page_of, paginate
+from service.errors import problems
 from service.settings import get_settings
 
 router = APIRouter(tags=["accounts"])
@@ -77,63 +65,6 @@ def create_token(data: ApiTokenCreate, caller: CallerDep) -> ApiTokenIssued:
 )
 def revoke_token(token_id: uuid.UUID, caller: CallerDep) -> Response:
     """Revoke one of the caller's personal tokens."""
-    token = service.get_personal_token(session=caller.session, user=caller.user, token_id=token_id)
+    token = access.get_personal_token(caller.session, caller.user, token_id)
     service.revoke_token(session=caller.session, token=token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-def visible_user(user_id: uuid.UUID, caller: CallerDep) -> User:
-    """Load a user the caller may see, else 404."""
-    return service.get_visible_user(caller.session, caller.user, user_id)
-
-
-UserDep = Annotated[User, Depends(visible_user)]
-
-
-@router.get("/users", response_model=Page[UserPublic], responses=AUTH)
-def list_users(
-    caller: CallerDep,
-    role: Annotated[Role | None, Query()] = None,
-    organization_id: Annotated[uuid.UUID | None, Query()] = None,
-    cursor: CursorQuery = None,
-    limit: LimitQuery = 50,
-) -> Page[UserPublic]:
-    """The users the caller may see, optionally by role or organization."""
-    statement = service.visible_users(caller.user)
-    if role is not None:
-        statement = statement.where(User.role == role)
-    if organization_id is not None:
-        statement = statement.where(User.organization_id == organization_id)
-    rows = list(caller.session.exec(paginate(statement, User, cursor, limit)).all())
-    return page_of(rows, limit, UserPublic)
-
-
-@router.post(
-    "/users",
-    response_model=UserPublic,
-    status_code=status.HTTP_201_CREATED,
-    responses=problems(401, 403, 404, 409, 422),
-)
-def create_user(data: UserCreate, caller: CallerDep) -> User:
-    """Add a user to the caller's programme (admins only)."""
-    if not caller.has_role(Role.admin) or caller.user.programme_id is None:
-        raise Forbidden("only a programme administrator may add users")
-    return service.create_user(
-        session=caller.session, programme_id=caller.user.programme_id, data=data
-    )
-
-
-@router.get("/users/{user_id}", response_model=UserPublic, responses=problems(401, 404, 422))
-def read_user(user: UserDep) -> User:
-    """One user."""
-    return user
-
-
-@router.patch(
-    "/users/{user_id}", response_model=UserPublic, responses=problems(401, 403, 404, 409, 422)
-)
-def update_user(data: UserUpdate, user: UserDep, caller: CallerDep) -> User:
-    """Change a user's name, role, organization, password or whether they may log in."""
-    if not caller.has_role(Role.admin):
-        raise Forbidden("only a programme administrator may change users")
-    return service.update_user(session=caller.session, actor=caller.user, user=user, data=data)

@@ -1,4 +1,4 @@
-"""Programme and Organization tables and their API shapes."""
+"""Programme and Organization tables, which role fits which organization, and the inputs."""
 
 import uuid
 from datetime import datetime
@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import StringConstraints
 from sqlmodel import Field, SQLModel
 
+from service.accounts.models import Role
 from service.types import (
     CountryCode,
     CurrencyCode,
@@ -33,6 +34,19 @@ class OrganizationKind(StrEnum):
     provider = "provider"
     financier = "financier"
     donor = "donor"
+
+
+# Which kinds of organization each role may belong to.
+ROLE_ORGANIZATION_KINDS: dict[Role, frozenset[OrganizationKind]] = {
+    Role.admin: frozenset({OrganizationKind.unit}),
+    Role.broker: frozenset({OrganizationKind.unit, OrganizationKind.buyer}),
+    Role.buyer: frozenset({OrganizationKind.buyer}),
+    Role.supplier: frozenset({OrganizationKind.supplier}),
+    Role.provider: frozenset({OrganizationKind.provider}),
+    Role.observer: frozenset(
+        {OrganizationKind.donor, OrganizationKind.financier, OrganizationKind.unit}
+    ),
+}
 
 
 class PaperSize(StrEnum):
@@ -85,11 +99,6 @@ class ProgrammeUpdate(InputModel):
     paper_size: PaperSize = Field(default=None)
 
 
-class ProgrammePublic(ProgrammeBase):
-    id: uuid.UUID
-    created_at: datetime
-
-
 class OrganizationBase(SQLModel):
     name: str = Field(max_length=200)
     kind: OrganizationKind = Field(sa_type=enum_type(OrganizationKind))
@@ -118,9 +127,3 @@ class OrganizationUpdate(InputModel):
     name: Name = Field(default=None)
     country: CountryCode | None = None
     sector: Annotated[Text, StringConstraints(max_length=200)] | None = None
-
-
-class OrganizationPublic(OrganizationBase):
-    id: uuid.UUID
-    programme_id: uuid.UUID
-    created_at: datetime

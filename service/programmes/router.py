@@ -1,27 +1,31 @@
-"""Routes for programmes (platform superusers) and their organizations (administrators)."""
+"""Routes for programmes and their history (superusers, unit staff), organizations and the
+programme's users (administrators change them)."""
 
 import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
-from sqlmodel import select
 
-from service.accounts.models import Role
+from service.accounts import access as user_access
+from service.accounts import queries as user_queries
+from service.accounts.models import Role, User, UserCreate, UserUpdate
+from service.accounts.views import UserPublic
 from service.deps import CallerDep, ProgrammeDep
 from service.errors import Forbidden, problems
-from service.pagination import CursorQuery, LimitQuery, Page, page_of, paginate
-from service.programmes import service
+from service.history import EventPublic, SubjectKind
+from service.pagination import CursorQuery, LimitQuery, Page
+from service.programmes import access, members, queries, service
 from service.programmes.models import (
     Organization,
     OrganizationCreate,
     OrganizationKind,
-    OrganizationPublic,
     OrganizationUpdate,
     Programme,
     ProgrammeCreate,
-    ProgrammePublic,
     ProgrammeUpdate,
 )
+from service.programmes.views import OrganizationPublic, ProgrammePublic
+from service.types import Instant
 
 router = APIRouter()
 
@@ -35,9 +39,8 @@ router = APIRouter()
 )
 def create_programme(data: ProgrammeCreate, caller: CallerDep) -> Programme:
     """Open a programme with its unit and first administrator (platform superusers only)."""
-    if not caller.user.is_superuser:
-        raise Forbidden("only a platform superuser may open programmes")
-    return service.create_programme(session=caller.session, data=data)
+    access.require_superuser(caller.user)
+    return service.open_programme(session=caller.session, actor=caller.user, data=data)
 
 
 @router.get(
@@ -50,11 +53,7 @@ def list_programmes(
     caller: CallerDep, cursor: CursorQuery = None, limit: LimitQuery = 50
 ) -> Page[ProgrammePublic]:
     """The caller's programme, or every programme for a superuser."""
-    statement = select(Programme)
-    if not caller.user.is_superuser:
-        statement = statement.where(Programme.id == caller.user.programme_id)
-    rows = list(caller.session.exec(paginate(statement, Programme, cursor, limit)).all())
-    return page_of(rows, limit, ProgrammePublic)
+    return queries.programme_page(caller.session, viewer=caller.user, cursor=cursor, limit=limit)
 
 
 @router.get(
@@ -78,14 +77,40 @@ def update_programme(
     data: ProgrammeUpdate, programme: ProgrammeDep, caller: CallerDep
 ) -> Programme:
     """Change the programme's settings (its administrators, or a superuser)."""
-    if not (caller.user.is_superuser or caller.has_role(Role.admin)):
-        raise Forbidden("only a programme administrator may change the programme")
-    return service.update_programme(session=caller.session, programme=programme, data=data)
+    access.require_write(caller.user, programme, "change the programme")
+    return service.update_programme(
+        session=caller.session, actor=caller.user, programme=programme, data=data
+    )
+
+
+@router.get(
+    "/programmes/{programme_id}/events",
+    response_model=Page[EventPublic],
+    responses=problems(401, 404, 422),
+    tags=["programmes"],
+)
+def list_programme_events(
+    programme: ProgrammeDep,
+    caller: CallerDep,
+    subject_kind: Annotated[SubjectKind | None, Query()] = None,
+    actor_id: Annotated[uuid.UUID | None, Query()] = None,
+    since: Annotated[Instant | None, Query(description="From this instant on")] = None,
+    until: Annotated[Instant | None, Query(description="Before this instant")] = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[EventPublic]:
+    """The programme's history, newest first: settings, organizations, users and every
+    engagement's events (unit staff and superusers; 404 for anyone else)."""
+    access.require_history_reader(caller.user, programme)
+    where = queries.EventFilter(subject_kind, actor_id, since, until)
+    return queries.event_history(
+        caller.session, programme=programme, where=where, cursor=cursor, limit=limit
+    )
 
 
 def visible_organization(organization_id: uuid.UUID, caller: CallerDep) -> Organization:
     """An organization the caller may see, else 404."""
-    return service.get_visible_organization(caller.session, caller.user, organization_id)
+    return access.get_visible_organization(caller.session, caller.user, organization_id)
 
 
 OrganizationDep = Annotated[Organization, Depends(visible_organization)]
@@ -104,10 +129,9 @@ def list_organizations(
     limit: LimitQuery = 50,
 ) -> Page[OrganizationPublic]:
     """The organizations the caller may see, optionally of one kind."""
-    statement = paginate(
-        service.organizations_query(caller.user, kind), Organization, cursor, limit
+    return queries.organization_page(
+        caller.session, viewer=caller.user, kind=kind, cursor=cursor, limit=limit
     )
-    return page_of(list(caller.session.exec(statement).all()), limit, OrganizationPublic)
 
 
 @router.post(
@@ -119,10 +143,9 @@ def list_organizations(
 )
 def create_organization(data: OrganizationCreate, caller: CallerDep) -> Organization:
     """Enrol a buyer, supplier, provider, financier or donor (administrators only)."""
-    if not caller.has_role(Role.admin) or caller.user.programme_id is None:
-        raise Forbidden("only a programme administrator may add organizations")
+    programme_id = access.require_administrator(caller.user, "add organizations")
     return service.create_organization(
-        session=caller.session, programme_id=caller.user.programme_id, data=data
+        session=caller.session, actor=caller.user, programme_id=programme_id, data=data
     )
 
 
@@ -147,6 +170,75 @@ def update_organization(
     data: OrganizationUpdate, organization: OrganizationDep, caller: CallerDep
 ) -> Organization:
     """Rename an organization or change its details (administrators only)."""
-    if not caller.has_role(Role.admin):
-        raise Forbidden("only a programme administrator may change organizations")
-    return service.update_organization(session=caller.session, organization=organization, data=data)
+    access.require_write(caller.user, organization, "change organizations")
+    return service.update_organization(
+        session=caller.session, actor=caller.user, organization=organization, data=data
+    )
+
+
+def visible_user(user_id: uuid.UUID, caller: CallerDep) -> User:
+    """Load a user the caller may see, else 404."""
+    return user_access.get_visible_user(caller.session, caller.user, user_id)
+
+
+UserDep = Annotated[User, Depends(visible_user)]
+
+
+@router.get(
+    "/users", response_model=Page[UserPublic], responses=problems(401, 422), tags=["accounts"]
+)
+def list_users(
+    caller: CallerDep,
+    role: Annotated[Role | None, Query()] = None,
+    organization_id: Annotated[uuid.UUID | None, Query()] = None,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[UserPublic]:
+    """The users the caller may see, optionally by role or organization."""
+    return user_queries.user_page(
+        caller.session,
+        viewer=caller.user,
+        role=role,
+        organization_id=organization_id,
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+@router.post(
+    "/users",
+    response_model=UserPublic,
+    status_code=status.HTTP_201_CREATED,
+    responses=problems(401, 403, 404, 409, 422),
+    tags=["accounts"],
+)
+def create_user(data: UserCreate, caller: CallerDep) -> User:
+    """Add a user to the caller's programme (admins only)."""
+    programme_id = access.require_administrator(caller.user, "add users")
+    return members.create_user(
+        session=caller.session, actor=caller.user, programme_id=programme_id, data=data
+    )
+
+
+@router.get(
+    "/users/{user_id}",
+    response_model=UserPublic,
+    responses=problems(401, 404, 422),
+    tags=["accounts"],
+)
+def read_user(user: UserDep) -> User:
+    """One user."""
+    return user
+
+
+@router.patch(
+    "/users/{user_id}",
+    response_model=UserPublic,
+    responses=problems(401, 403, 404, 409, 422),
+    tags=["accounts"],
+)
+def update_user(data: UserUpdate, user: UserDep, caller: CallerDep) -> User:
+    """Change a user's name, role, organization, password or whether they may log in."""
+    if not user_access.may_write(caller.user, None, user):
+        raise Forbidden("only a programme administrator may change users")
+    return members.update_user(session=caller.session, actor=caller.user, user=user, data=data)

@@ -1,12 +1,15 @@
-"""Programme and organization use cases, and who may see which organization."""
+"""Programme and organization use cases: open a programme with its first administrator,
+change its settings, enrol and change organizations; each writes its events."""
 
 import uuid
+from collections.abc import Mapping
+from typing import Any
 
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
 
 from service.accounts.models import Role, User
-from service.errors import Conflict, NotFound
+from service.errors import Conflict
+from service.history import EventKind, SubjectKind, record_event
 from service.programmes.models import (
     Organization,
     OrganizationCreate,
@@ -18,12 +21,10 @@ from service.programmes.models import (
 )
 from service.security import hash_password
 
-# Roles that see every organization of their programme; the rest see their own only.
-SEES_ALL_ORGANIZATIONS = frozenset({Role.admin, Role.broker, Role.observer})
 
-
-def create_programme(*, session: Session, data: ProgrammeCreate) -> Programme:
-    """A programme with its unit and first administrator, in one commit."""
+def open_programme(*, session: Session, actor: User, data: ProgrammeCreate) -> Programme:
+    """A programme with its unit and first administrator, and an event for each, in one
+    commit."""
     email = data.admin.email.strip().lower()
     if session.exec(select(User.id).where(User.email == email)).first() is not None:
         raise Conflict("a user with this e-mail already exists", field="admin.email")
@@ -37,53 +38,48 @@ def create_programme(*, session: Session, data: ProgrammeCreate) -> Programme:
         role=Role.admin,
         password_hash=hash_password(data.admin.password),
     )
-    session.add(programme)
-    session.flush()
-    session.add(unit)
-    session.flush()
-    session.add(admin)
+    for row in (programme, unit, admin):  # one flush each: the foreign keys point backwards
+        session.add(row)
+        session.flush()
+    for kind, subject, trigger in [
+        (EventKind.programme, (SubjectKind.programme, programme.id), "open_programme"),
+        (EventKind.organization, (SubjectKind.organization, unit.id), "create_organization"),
+        (EventKind.user, (SubjectKind.user, admin.id), "create_user"),
+    ]:
+        record_event(
+            session,
+            actor_id=actor.id,
+            programme_id=programme.id,
+            kind=kind,
+            subject=subject,
+            trigger=trigger,
+        )
     session.commit()
     return programme
 
 
-def update_programme(*, session: Session, programme: Programme, data: ProgrammeUpdate) -> Programme:
+def update_programme(
+    *, session: Session, actor: User, programme: Programme, data: ProgrammeUpdate
+) -> Programme:
     """Change a programme's name, time zone, language, currency or paper size."""
-    for name, value in data.model_dump(exclude_unset=True, exclude_none=True).items():
-        setattr(programme, name, value)
+    changed = apply_changes(programme, data.model_dump(exclude_unset=True, exclude_none=True))
     session.add(programme)
+    if changed:
+        record_event(
+            session,
+            actor_id=actor.id,
+            programme_id=programme.id,
+            kind=EventKind.programme,
+            subject=(SubjectKind.programme, programme.id),
+            trigger="change_settings",
+            reason=changes_text(changed),
+        )
     session.commit()
     return programme
-
-
-def visible_organizations(user: User) -> SelectOfScalar[Organization]:
-    """The organizations a user may see: all of the programme, or only their own."""
-    statement = select(Organization).where(Organization.programme_id == user.programme_id)
-    if user.role not in SEES_ALL_ORGANIZATIONS:
-        statement = statement.where(Organization.id == user.organization_id)
-    return statement
-
-
-def get_visible_organization(
-    session: Session, user: User, organization_id: uuid.UUID
-) -> Organization:
-    """An organization the user may see, or 404 as if it did not exist."""
-    statement = visible_organizations(user).where(Organization.id == organization_id)
-    organization = session.exec(statement).first()
-    if organization is None:
-        raise NotFound("no such organization")
-    return organization
-
-
-def organizations_query(user: User, kind: OrganizationKind | None) -> SelectOfScalar[Organization]:
-    """The visible organizations, optionally of one kind."""
-    statement = visible_organizations(user)
-    if kind is not None:
-        statement = statement.where(Organization.kind == kind)
-    return statement
 
 
 def create_organization(
-    *, session: Session, programme_id: uuid.UUID, data: OrganizationCreate
+    *, session: Session, actor: User, programme_id: uuid.UUID, data: OrganizationCreate
 ) -> Organization:
     """A buyer, supplier, provider, financier or donor of the programme."""
     duplicate = select(Organization.id).where(
@@ -95,18 +91,53 @@ def create_organization(
         raise Conflict(f"a {data.kind.value} named {data.name!r} already exists", field="name")
     organization = Organization.model_validate({**data.model_dump(), "programme_id": programme_id})
     session.add(organization)
+    session.flush()
+    record_event(
+        session,
+        actor_id=actor.id,
+        programme_id=programme_id,
+        kind=EventKind.organization,
+        subject=(SubjectKind.organization, organization.id),
+        trigger="create_organization",
+    )
     session.commit()
     return organization
 
 
 def update_organization(
-    *, session: Session, organization: Organization, data: OrganizationUpdate
+    *, session: Session, actor: User, organization: Organization, data: OrganizationUpdate
 ) -> Organization:
     """Rename an organization or change its country or sector."""
-    for name, value in data.model_dump(exclude_unset=True).items():
-        if name == "name" and value is None:
-            continue
-        setattr(organization, name, value)
+    changes = {
+        name: value
+        for name, value in data.model_dump(exclude_unset=True).items()
+        if not (name == "name" and value is None)
+    }
+    changed = apply_changes(organization, changes)
     session.add(organization)
+    if changed:
+        record_event(
+            session,
+            actor_id=actor.id,
+            programme_id=organization.programme_id,
+            kind=EventKind.organization,
+            subject=(SubjectKind.organization, organization.id),
+            trigger="update_organization",
+            reason=changes_text(changed),
+        )
     session.commit()
     return organization
+
+
+def apply_changes(row: Any, changes: Mapping[str, Any]) -> list[str]:
+    """Set the given fields on the row; the names of those whose value differed, sorted."""
+    changed = sorted(name for name, value in changes.items() if getattr(row, name) != value)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    return changed
+
+
+def changes_text(names: list[str]) -> str:
+    """An event's reason naming the fields that changed (never their values: a field may be
+    personal or secret)."""
+    return "changed " + ", ".join(names)

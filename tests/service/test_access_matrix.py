@@ -599,6 +599,12 @@ ENDPOINTS = [
     Endpoint("GET", "/api/v1/reports", nothing, statuses(200), has_foreign_object=False),
     Endpoint("GET", "/api/v1/reports/{report_id}", report, statuses(404, **UNIT_AND_FIRMS)),
     Endpoint("GET", "/api/v1/reports/{report_id}/pdf", report, statuses(404, **UNIT_AND_FIRMS)),
+    Endpoint(
+        "GET",
+        "/api/v1/programmes/{programme_id}/events",
+        programme,
+        statuses(404, admin=200, broker=200, superuser=200),
+    ),
 ]
 # Routes outside the API (probes) and the login form, which needs no caller.
 UNAUTHENTICATED = {("GET", "/healthz"), ("GET", "/readyz"), ("POST", "/api/v1/auth/login")}
