@@ -2,7 +2,8 @@
 cases (and so the same guards) a user's requests go through, each at its own point of the
 method, with dates counted back from today; then the one back-dating step."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,7 @@ from sqlmodel import Session, select
 
 from service.accounts.bootstrap import create_superuser
 from service.accounts.models import User
-from service.database import write_session
+from service.database import WRITE_OPTION, get_engine, write_session
 from service.demo.backdate import backdate
 from service.demo.cast import (
     BROKER,
@@ -51,7 +52,7 @@ def load_demo(today: date | None = None) -> bool:
     if superuser is None:
         create_superuser(email=SUPERUSER[1], full_name="Platform operator", password=SUPERUSER[2])
     clock = clock_for(today or datetime.now(ZoneInfo(TIMEZONE)).date(), TIMEZONE)
-    with write_session() as session:
+    with _one_transaction() as session:
         clock.now_is(clock.day(400), 9)
         cast = create_cast(session)
         brokers = [cast.users[BROKER], cast.users[SECOND_BROKER[0]]]
@@ -60,6 +61,21 @@ def load_demo(today: date | None = None) -> bool:
             CHAPTERS[buyer.name](session, clock, cast, story)
         backdate(session, clock)
     return True
+
+
+@contextmanager
+def _one_transaction() -> Iterator[Session]:
+    """A write session whose use cases' commits are savepoints of one transaction, committed
+    at the end: the demo loads whole or not at all (and PostgreSQL syncs its log once)."""
+    engine = get_engine().execution_options(**{WRITE_OPTION: True})
+    with (
+        engine.connect() as connection,
+        connection.begin(),
+        Session(
+            bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        ) as session,
+    ):
+        yield session
 
 
 def supplier_evaluation(
