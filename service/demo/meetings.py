@@ -2,11 +2,18 @@
 full attendance, targets agreed with every selected supplier, then an analysis of each firm
 with its findings and baseline approved."""
 
+import uuid
 from datetime import date, timedelta
 
 from pydantic import TypeAdapter
 
-from service.analyses.models import AnalysisCreate, BaselineCreate, FindingCreate, Severity
+from service.analyses.models import (
+    AnalysisCreate,
+    BaselineCreate,
+    FindingArea,
+    FindingCreate,
+    Severity,
+)
 from service.analyses.service import add_baseline, add_finding, open_analysis
 from service.analyses.service import transition as transition_analysis
 from service.demo.enrolment import move
@@ -112,13 +119,15 @@ def approve_analyses(scene: Scene, started_on: date, approved_on: date) -> None:
     """The analysis phase started, and an analysis of every selected supplier and of the buyer
     opened, given two findings and a baseline, and approved."""
     move(scene, "start_analysis", started_on)
-    firms = [(p.id, scene.name(p)) for p in selected(scene)]
+    firms: list[tuple[uuid.UUID | None, str]] = [(p.id, scene.name(p)) for p in selected(scene)]
     firms.append((None, scene.buyer_name))
     for participation_id, name in firms:
         _analyse(scene, participation_id, name, (started_on + timedelta(days=3), approved_on))
 
 
-def _analyse(scene: Scene, participation_id: object, name: str, days: tuple[date, date]) -> None:
+def _analyse(
+    scene: Scene, participation_id: uuid.UUID | None, name: str, days: tuple[date, date]
+) -> None:
     session, broker, clock = scene.session, scene.broker, scene.clock
     clock.now_is(days[0], 9)
     analysis = open_analysis(
@@ -130,7 +139,7 @@ def _analyse(scene: Scene, participation_id: object, name: str, days: tuple[date
     for area, severity, description, root_cause in FINDINGS:
         clock.now_is(days[0] + timedelta(days=4), 15)
         finding = FindingCreate(
-            area=area if participation_id else "other",
+            area=FindingArea(area if participation_id else "other"),
             severity=severity,
             description=description,
             root_cause=root_cause,
