@@ -76,17 +76,23 @@ def audit_firm(
         ),
     )
     clock.now_is(reviewed_on - timedelta(days=6), 11)
+    _answer(scene, audit, template, maturity)
+    _review(scene, audit, reviewed_on)
+    return audit
+
+
+def _answer(scene: Scene, audit: Audit, template: Template, maturity: int) -> None:
+    """Every question answered, then the records each question requires attached."""
     answers = [
         AnswerIn(question_id=question.id, value=answer_value(template, question, maturity, seed))
         for _section, question in template.questions()
-        for seed in [zlib.crc32(f"{purpose}{audit.organization_id}{question.id}".encode())]
+        for seed in [zlib.crc32(f"{audit.purpose}{audit.organization_id}{question.id}".encode())]
     ]
+    session, broker = scene.session, scene.broker
     save_answers(session=session, actor=broker, audit=audit, answers=answers, version=audit.version)
     for _section, question in template.questions():
         if question.evidence == "required":
             attach_records(session, broker, audit, question)
-    _review(scene, audit, reviewed_on)
-    return audit
 
 
 def _review(scene: Scene, audit: Audit, reviewed_on: date) -> None:

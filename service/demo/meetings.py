@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pydantic import TypeAdapter
 
 from service.analyses.models import (
+    Analysis,
     AnalysisCreate,
     BaselineCreate,
     FindingArea,
@@ -98,6 +99,12 @@ def hold_round_table(scene: Scene, held_on: date) -> None:
         ),
         version=scene.version(round_table),
     )
+    agree_targets(scene, round_table.id, held_on)
+
+
+def agree_targets(scene: Scene, round_table_id: uuid.UUID, held_on: date) -> None:
+    """A delivery target, a quality target and the buyer's forecast commitment agreed with
+    every selected supplier at the round table."""
     due = held_on + timedelta(days=210)
     for participation in selected(scene):
         for target in (
@@ -105,13 +112,13 @@ def hold_round_table(scene: Scene, held_on: date) -> None:
             {"kind": "audit_section", "section_id": "quality", "value": 70, "due_on": due},
             {"kind": "commitment", "party": "buyer", "text": FORECAST},
         ):
-            clock.now_is(held_on, 13)
+            scene.clock.now_is(held_on, 13)
             record_target(
-                session=session,
-                actor=broker,
+                session=scene.session,
+                actor=scene.broker,
                 engagement=scene.engagement,
                 participation=participation,
-                data=TARGETS.validate_python({"round_table_id": round_table.id, **target}),
+                data=TARGETS.validate_python({"round_table_id": round_table_id, **target}),
             )
 
 
@@ -145,16 +152,7 @@ def _analyse(
             root_cause=root_cause,
         )
         add_finding(session=session, actor=broker, analysis=analysis, data=finding)
-    clock.now_is(days[0] + timedelta(days=6), 11)
-    baseline = {
-        "kpi": "on_time_delivery",
-        "value": KPI_VALUES["on_time_delivery"](maturity_of(name)),
-        "measured_on": days[0] + timedelta(days=5),
-        "how_measured": "Notas de entrega de los últimos 30 pedidos",
-    }
-    add_baseline(
-        session=session, actor=broker, analysis=analysis, data=BASELINE.validate_python(baseline)
-    )
+    _baseline(scene, analysis, name, days[0] + timedelta(days=5))
     clock.now_is(days[1], 16)
     transition_analysis(
         session=session,
@@ -164,4 +162,21 @@ def _analyse(
         trigger="approve",
         reason=None,
         version=scene.version(analysis),
+    )
+
+
+def _baseline(scene: Scene, analysis: Analysis, name: str, measured_on: date) -> None:
+    """The firm's on-time delivery measured from its delivery notes, recorded the next day."""
+    scene.clock.now_is(measured_on + timedelta(days=1), 11)
+    baseline = {
+        "kpi": "on_time_delivery",
+        "value": KPI_VALUES["on_time_delivery"](maturity_of(name)),
+        "measured_on": measured_on,
+        "how_measured": "Notas de entrega de los últimos 30 pedidos",
+    }
+    add_baseline(
+        session=scene.session,
+        actor=scene.broker,
+        analysis=analysis,
+        data=BASELINE.validate_python(baseline),
     )
