@@ -54,6 +54,7 @@ class DemoAction:
 
     @property
     def status(self) -> ActionStatus:
+        """Its status as last reported."""
         if self.done:
             return ActionStatus.done
         if self.cancelled:

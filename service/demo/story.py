@@ -43,7 +43,8 @@ Chapter = Callable[[Session, StoryClock, Cast, tuple[DemoBuyer, User, bool]], No
 
 def load_demo(today: date | None = None) -> bool:
     """Create the demo programme unless it exists; True when it was created now. `today` is
-    the day the story is told up to (today in the programme's time zone by default)."""
+    the day the story is told up to: today in the programme's time zone by default, and never
+    later, since the use cases check the dates they are given against the real today."""
     with write_session() as session:
         exists = session.exec(select(Programme.id).where(Programme.name == DEMO_PROGRAMME))
         if exists.first() is not None:
