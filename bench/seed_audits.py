@@ -12,7 +12,7 @@ from service.audits.evidence_store import open_stored
 from service.audits.models import Answer, Audit, AuditPurpose, Evidence
 from service.audits.scoring import AnswerValue, AuditScore, score_audit
 from service.audits.templates import Template
-from service.demo_audits import CONSTRAINTS, KPI_VALUES, RECORDS_CSV
+from service.demo.fieldwork import CONSTRAINTS, KPI_VALUES, RECORDS_CSV
 from service.history import EventKind
 from workflows import AuditState
 

@@ -8,8 +8,8 @@ from bench.seed_rows import Row, changed
 from bench.seed_story import Story, Track
 from service.analyses.models import Analysis, Finding, FindingLink, KpiSource, KpiValue, Severity
 from service.audits.templates import Template
-from service.demo_audits import KPI_VALUES
-from service.demo_phases import AGENDA
+from service.demo.fieldwork import KPI_VALUES
+from service.demo.meetings import AGENDA
 from service.history import EventKind
 from service.roundtables.models import RoundTable, RoundTableInvitee, RoundTableState
 from service.targets.models import Party, Target, TargetKind
