@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from service.accounts.models import Role, User, UserCreate
-from service.accounts.service import create_user
+from service.programmes.members import create_user
 from service.programmes.models import (
     Organization,
     OrganizationCreate,
@@ -17,7 +17,7 @@ from service.programmes.models import (
     ProgrammeAdmin,
     ProgrammeCreate,
 )
-from service.programmes.service import create_organization, create_programme
+from service.programmes.service import create_organization, open_programme
 from service.types import Language, TimeZoneName
 
 DEMO_PROGRAMME = "Programa de Desarrollo de Proveedores — Cámara de Industria"
@@ -115,9 +115,12 @@ class Cast:
 
 
 def create_cast(session: Session) -> Cast:
-    """The programme with its unit and administrator, its organizations and its logins."""
-    programme = create_programme(
+    """The programme with its unit and administrator, its organizations and its logins,
+    opened by the platform's superuser."""
+    superuser = session.exec(select(User).where(User.email == SUPERUSER[1])).one()
+    programme = open_programme(
         session=session,
+        actor=superuser,
         data=ProgrammeCreate(
             name=DEMO_PROGRAMME,
             timezone=TimeZoneName(TIMEZONE),
@@ -135,6 +138,7 @@ def create_cast(session: Session) -> Cast:
     for name, kind, sector in _organizations():
         cast.organizations[name] = create_organization(
             session=session,
+            actor=admin,
             programme_id=programme.id,
             data=OrganizationCreate(name=name, kind=kind, sector=sector, country="NI"),
         )
@@ -150,8 +154,10 @@ def add_user(
 ) -> User:
     """A user of the programme in that organization; demo logins get their known password."""
     email, full_name = person
+    admin = cast.users[ADMIN]
     user = create_user(
         session=session,
+        actor=admin,
         programme_id=cast.programme_id,
         data=UserCreate(
             email=email,

@@ -13,8 +13,10 @@ from service.demo.fieldwork import audit_firm
 from service.demo.plan_specs import DECISIONS, DemoFirm
 from service.demo.plans import readings_of, shift
 from service.demo.scene import Scene
-from service.plans.models import ConditionalPartnership, Outcome, PartnershipDecided, Plan
-from service.plans.service import decide_partnership, record_kpis
+from service.partnerships.models import ConditionalPartnership, Outcome, PartnershipDecided
+from service.partnerships.service import decide_partnership
+from service.plans.models import Plan
+from service.plans.reviews import record_kpis
 
 BUYER_AUDIT = ("buyer-readiness", 1)  # the buyer had no evaluation audit to repeat
 

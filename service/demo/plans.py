@@ -15,6 +15,7 @@ from service.demo.cast import DONOR, add_user
 from service.demo.plan_specs import MONTHS, DemoAction, DemoFirm
 from service.demo.scene import Scene
 from service.kpis import kpi_catalogue
+from service.plans.actions import add_action, update_action
 from service.plans.models import (
     Action,
     ActionCreate,
@@ -27,15 +28,9 @@ from service.plans.models import (
     ReviewProgress,
     ShareIn,
 )
-from service.plans.service import (
-    add_action,
-    add_review,
-    approve,
-    findings_of_firm,
-    open_plan,
-    transition,
-    update_action,
-)
+from service.plans.queries import findings_of_firm
+from service.plans.reviews import add_review
+from service.plans.service import approve, open_plan, transition
 
 READINGS = TypeAdapter(list[BaselineCreate])
 

@@ -33,7 +33,7 @@ from service.demo.plan_specs import CAFE, CALZADO, DemoFirm
 from service.demo.plans import carry_out, contacts
 from service.demo.scene import Scene
 from service.plans.models import Plan
-from service.plans.service import ends_on
+from service.programmes.calendar import ends_on
 from service.programmes.models import Programme
 
 UNDER_WAY_FOR_DAYS = 120  # Calzado's plans: four months into six

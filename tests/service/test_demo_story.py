@@ -16,8 +16,10 @@ from service.database import get_engine, read_session
 from service.demo import load_demo
 from service.engagements.models import Engagement, Participation
 from service.history import Event, EventKind, SubjectKind
+from service.history_check import ChainReport, verify_all
 from service.plans.models import PartnershipDecision, Plan
-from service.plans.service import actions_of, health_of, reviews_of, today_in
+from service.plans.queries import actions_of, health_of, reviews_of
+from service.programmes.calendar import today_in
 from service.programmes.models import Organization
 from service.types import utcnow
 from tests.conftest import empty_all_tables
@@ -58,6 +60,7 @@ class Told:
     events: list[Event]  # oldest first
     plan_states: dict[uuid.UUID, str]
     second_load: tuple[bool, int]  # what loading again answered, and the events then
+    chains: list[ChainReport]
     now: datetime
 
 
@@ -86,6 +89,7 @@ def told(database_url: str) -> Iterator[Told]:
         ).all()
         events = list(session.exec(select(Event).order_by(col(Event.created_at))).all())
         plan_states = {plan.id: plan.state.value for plan in plans}
+        chains = verify_all(session)
     again = load_demo()
     with read_session(engine) as session:
         count = session.exec(select(func.count()).select_from(Event)).one()
@@ -96,6 +100,7 @@ def told(database_url: str) -> Iterator[Told]:
         events=events,
         plan_states=plan_states,
         second_load=(again, count),
+        chains=chains,
         now=utcnow(),
     )
     empty_all_tables(engine)
@@ -189,3 +194,8 @@ def test_the_history_is_back_dated_to_the_days_the_story_tells(told: Told) -> No
     completed = [e for e in told.events if e.trigger == "complete"]
     assert len(completed) == 1
     assert timedelta(days=14) < told.now - completed[0].created_at < timedelta(days=30)
+
+
+def test_the_back_dated_history_still_verifies_as_one_chain(told: Told) -> None:
+    [chain] = told.chains
+    assert (chain.intact, chain.events, chain.problem) == (True, len(told.events), None)
