@@ -1,10 +1,12 @@
 """Pages of history: events with their actors' names (one query for all names), and the
 newest-first keyset order the programme's history is read in."""
 
+import re
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import AwareDatetime, BeforeValidator
 from sqlalchemy import and_, bindparam, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -12,6 +14,20 @@ from sqlmodel.sql.expression import SelectOfScalar
 from service.accounts.models import User
 from service.history import Event, EventPublic
 from service.pagination import Page, decode_cursor, encode_cursor
+
+# RFC 3339, the JSON Schema "date-time": pydantic alone would also read "0.5" or "1700000000"
+# in a query string as seconds since 1970.
+RFC_3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def _rfc_3339(value: Any) -> Any:
+    if not isinstance(value, str) or RFC_3339.fullmatch(value) is None:
+        raise ValueError("must be a date-time with its offset, e.g. 2027-06-30T15:00:00-06:00")
+    return value
+
+
+# An instant in a query string (a history filter), as RFC 3339 text with its offset.
+InstantQuery = Annotated[AwareDatetime, BeforeValidator(_rfc_3339)]
 
 # Built once: every page of history runs it.
 ACTOR_NAMES = select(User.id, User.full_name).where(

@@ -13,6 +13,7 @@ from service.accounts.views import UserPublic
 from service.deps import CallerDep, ProgrammeDep
 from service.errors import Forbidden, problems
 from service.history import EventPublic, SubjectKind
+from service.history_views import InstantQuery
 from service.pagination import CursorQuery, LimitQuery, Page
 from service.programmes import access, members, queries, service
 from service.programmes.models import (
@@ -25,7 +26,6 @@ from service.programmes.models import (
     ProgrammeUpdate,
 )
 from service.programmes.views import OrganizationPublic, ProgrammePublic
-from service.types import Instant
 
 router = APIRouter()
 
@@ -94,8 +94,8 @@ def list_programme_events(
     caller: CallerDep,
     subject_kind: Annotated[SubjectKind | None, Query()] = None,
     actor_id: Annotated[uuid.UUID | None, Query()] = None,
-    since: Annotated[Instant | None, Query(description="From this instant on")] = None,
-    until: Annotated[Instant | None, Query(description="Before this instant")] = None,
+    since: Annotated[InstantQuery | None, Query(description="From this instant on")] = None,
+    until: Annotated[InstantQuery | None, Query(description="Before this instant")] = None,
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[EventPublic]:

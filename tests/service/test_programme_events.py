@@ -131,6 +131,8 @@ def test_filters_by_subject_kind_actor_and_time(client: TestClient, session: Ses
         ("actor_id", "not-a-uuid"),
         ("since", "2026-03-01T12:00:00"),
         ("until", "yesterday"),
+        ("until", "0.5"),
+        ("since", "1700000000"),
         ("cursor", "12-zz"),
     ],
 )
