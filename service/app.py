@@ -13,6 +13,7 @@ from service.admission import AdmissionMiddleware
 from service.analyses.router import router as analyses_router
 from service.audits.router import router as audits_router
 from service.audits.templates import template_registry
+from service.bodylimit import BodyLimitMiddleware
 from service.engagements.participations import router as participations_router
 from service.engagements.router import IF_MATCH_PATTERN
 from service.engagements.router import router as engagements_router
@@ -60,6 +61,7 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(AdmissionMiddleware, limit=get_settings().max_concurrent_requests)
+    app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(RequestLogMiddleware)
     _install_openapi(app)
     logging.getLogger("supplierdev").setLevel(logging.INFO)

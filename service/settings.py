@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     api_token_max_days: int = Field(default=365, ge=1, le=3650)
     upload_dir: Path = VAR_DIR / "uploads"
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    # Any other request body (JSON) is refused with 413 past this, before it is buffered.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     # Issued PDF reports, kept by their sha256 so that each can be fetched again unchanged.
     reports_dir: Path = VAR_DIR / "reports"
     # Reports rendered at once per worker; others wait their turn.
