@@ -10,8 +10,8 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from service.accounts.models import ApiToken, Role, User
-from service.idempotency.unit import request_session
 from service.errors import NotAuthenticated
+from service.idempotency.unit import request_session
 from service.security import token_digest
 from service.types import utcnow
 

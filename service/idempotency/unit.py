@@ -102,9 +102,9 @@ class HeldRequest:
             if not session.held:
                 session.close()
         if not held:
-            with Session(get_engine().execution_options(**{WRITE_OPTION: True})) as session:
-                result = session.execute(_complete(self.record_id, status, media_type, body))
-                session.commit()
+            with Session(get_engine().execution_options(**{WRITE_OPTION: True})) as own:
+                result = own.execute(_complete(self.record_id, status, media_type, body))
+                own.commit()
                 return bool(result.rowcount == 1)  # type: ignore[attr-defined]
         first, *others = held
         stored = first.commit_with_response(self.record_id, status, media_type, body)
