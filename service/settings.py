@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     templates_dir: Path = Path(__file__).resolve().parents[1] / "audit_templates"
     login_max_failures: int = Field(default=10, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
+    # Failed logins from one client address in the window, whatever the accounts.
+    login_max_failures_per_address: int = Field(default=100, ge=1)
+    # Longest progressive delay of an account under attack from many addresses.
+    login_max_delay_seconds: int = Field(default=60, ge=1)
     idempotency_hours: int = Field(default=24, ge=1)
     sqlite_busy_timeout_ms: int = Field(default=10_000, ge=0)
     # Requests admitted at once per worker; the PostgreSQL pool holds as many connections.

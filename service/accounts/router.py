@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from service.accounts import service
 from service.accounts.models import (
@@ -30,10 +30,14 @@ AUTH = problems(401, 422)
 @router.post(
     "/auth/login", response_model=LoginResult, responses=problems(401, 422, 429), tags=["auth"]
 )
-def login(data: LoginRequest, session: SessionDep) -> LoginResult:
+def login(data: LoginRequest, session: SessionDep, request: Request) -> LoginResult:
     """Exchange an e-mail and password for a bearer token."""
     return service.login(
-        session=session, email=data.email, password=data.password, settings=get_settings()
+        session=session,
+        email=data.email,
+        password=data.password,
+        settings=get_settings(),
+        address=request.client.host if request.client else "unknown",
     )
 
 
