@@ -19,6 +19,7 @@ from service.engagements.router import IF_MATCH_PATTERN
 from service.engagements.router import router as engagements_router
 from service.errors import install_error_handlers, problem_openapi
 from service.idempotency.middleware import IdempotencyMiddleware
+from service.lifecycle import lifespan
 from service.plans.router import router as plans_router
 from service.plans.tracking import router as tracking_router
 from service.programmes.router import router as programmes_router
@@ -42,6 +43,7 @@ def create_app() -> FastAPI:
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url="/redoc",
+        lifespan=lifespan,
     )
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(accounts_router)

@@ -153,3 +153,27 @@ def group_members(pgid: int) -> list[int]:
         if int(fields[2]) == pgid and fields[0] != "Z":
             members.append(int(entry.name))
     return members
+
+
+def describe(pids: list[int]) -> list[str]:
+    """The command lines of processes, for a failure message."""
+    lines = []
+    for pid in pids:
+        try:
+            lines.append(
+                f"{pid}: " + Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            )
+        except OSError:
+            lines.append(f"{pid}: gone")
+    return lines
+
+
+def wait_for_empty_group(pgid: int, limit_seconds: float = 60) -> list[int]:
+    """The members left in a group once it empties or the (generous) limit passes: processes
+    that are exiting take a moment to leave it."""
+    deadline = time.monotonic() + limit_seconds
+    left = group_members(pgid)
+    while left and time.monotonic() < deadline:
+        time.sleep(0.1)
+        left = group_members(pgid)
+    return left
