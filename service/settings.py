@@ -4,6 +4,7 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,6 +28,13 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     # Issued PDF reports, kept by their sha256 so that each can be fetched again unchanged.
     reports_dir: Path = VAR_DIR / "reports"
+    # Where files live: "local" (upload_dir, reports_dir) or "s3" (one bucket for all hosts;
+    # upload_dir then holds only uploads in progress). Credentials: boto3's usual AWS_* ones.
+    storage: Literal["local", "s3"] = "local"
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None  # for S3-compatible servers; AWS when unset
+    s3_region: str = "us-east-1"
+    s3_prefix: str = ""
     # Reports rendered at once per worker; others wait their turn.
     max_concurrent_renders: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
     default_language: str = Field(default="en", pattern="^(en|es|fr)$")

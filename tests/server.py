@@ -56,6 +56,7 @@ def started_server(
     app: str = "service.app:app",
     env: dict[str, str] | None = None,
     command: list[str] | None = None,
+    ready_path: str = "/readyz",
 ) -> Iterator[Server]:
     """Start a server (uvicorn by default, or `command` with {port} filled in); yield it."""
     port = free_port()
@@ -94,7 +95,7 @@ def started_server(
         )
     server = Server(f"http://127.0.0.1:{port}", process, log)
     try:
-        wait_until_ready(server)
+        wait_until_ready(server, ready_path)
         yield server
     finally:
         stop(server.process)
@@ -120,8 +121,8 @@ def kill_group(pgid: int) -> None:
         os.killpg(pgid, signal.SIGKILL)
 
 
-def wait_until_ready(server: Server) -> None:
-    """Wait for /readyz; on failure, raise with the server's own log."""
+def wait_until_ready(server: Server, ready_path: str = "/readyz") -> None:
+    """Wait for the readiness path to answer 200; on failure, raise with the server's log."""
     deadline = time.monotonic() + READY_LIMIT_SECONDS
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
@@ -129,7 +130,7 @@ def wait_until_ready(server: Server) -> None:
                 f"server exited with {server.process.returncode}:\n{server.log_text()}"
             )
         try:
-            if httpx.get(f"{server.base}/readyz", timeout=5).status_code == 200:
+            if httpx.get(f"{server.base}{ready_path}", timeout=5).status_code == 200:
                 return
         except httpx.TransportError:
             pass

@@ -2,9 +2,10 @@
 
 import uuid
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request, status
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response, StreamingResponse
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -21,8 +22,9 @@ from service.audits.models import Audit, Evidence, EvidencePublic
 from service.deps import CallerDep
 from service.engagements import access as engagement_access
 from service.engagements.models import Engagement
-from service.errors import Conflict, NotFound, PayloadTooLarge, UnsupportedMedia, problems
+from service.errors import Conflict, Gone, NotFound, PayloadTooLarge, UnsupportedMedia, problems
 from service.settings import get_settings
+from service.storage import storage_for
 from workflows import AuditState
 
 router = APIRouter(tags=["audits"])
@@ -82,7 +84,10 @@ async def upload_evidence(
         raise PayloadTooLarge(f"the file is larger than {settings.upload_max_bytes} bytes")
     try:
         stored = await store_upload(
-            request.stream(), settings.upload_dir, settings.upload_max_bytes
+            request.stream(),
+            settings.upload_dir,
+            settings.upload_max_bytes,
+            storage_for("evidence"),
         )
     except UploadTooLarge as error:
         raise PayloadTooLarge(f"the file is larger than {error.limit} bytes") from error
@@ -103,7 +108,7 @@ async def upload_evidence(
         )
     except BaseException:
         # Refused or failed: keep no file that no row points to.
-        open_stored(settings.upload_dir, stored.storage_key).unlink(missing_ok=True)
+        await run_in_threadpool(storage_for("evidence").delete, stored.storage_key)
         raise
 
 
@@ -120,20 +125,39 @@ def _visible_evidence(audit_id: uuid.UUID, evidence_id: uuid.UUID, caller: Calle
 @router.get(
     "/audits/{audit_id}/evidence/{evidence_id}",
     response_class=FileResponse,
-    responses={200: {"content": {"application/octet-stream": {}}}, **problems(401, 404, 422)},
+    responses={200: {"content": {"application/octet-stream": {}}}, **problems(401, 404, 410, 422)},
 )
-def download_evidence(evidence: Annotated[Evidence, Depends(_visible_evidence)]) -> FileResponse:
+def download_evidence(evidence: Annotated[Evidence, Depends(_visible_evidence)]) -> Response:
     """The file as stored, always as an attachment, never sniffed or rendered by the browser."""
-    path = open_stored(get_settings().upload_dir, evidence.storage_key)
-    if not path.is_file():
-        raise NotFound("the file is missing from storage")
-    return FileResponse(
-        path,
-        media_type=evidence.media_type,
-        filename=evidence.filename,
-        content_disposition_type="attachment",
-        headers={
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-        },
+    open_stored(get_settings().upload_dir, evidence.storage_key)  # refuses a malformed key
+    storage = storage_for("evidence")
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+    }
+    path = storage.local_path(evidence.storage_key)
+    if path is not None and path.is_file():
+        return FileResponse(
+            path,
+            media_type=evidence.media_type,
+            filename=evidence.filename,
+            content_disposition_type="attachment",
+            headers=headers,
+        )
+    if path is not None or not storage.exists(evidence.storage_key):
+        raise Gone(
+            f"the file of evidence {evidence.id} is missing from storage; "
+            "restore it from a backup (`supplierdev check` lists every missing file)"
+        )
+    headers["Content-Disposition"] = attachment(evidence.filename)
+    return StreamingResponse(
+        storage.iter_bytes(evidence.storage_key), media_type=evidence.media_type, headers=headers
     )
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition for a download, as Starlette's FileResponse writes it."""
+    quoted = quote(filename)
+    if quoted != filename:
+        return f"attachment; filename*=utf-8''{quoted}"
+    return f'attachment; filename="{filename}"'
