@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 import uvicorn
 
+from service import backup_cli
 from service.settings import get_settings
 
 app = typer.Typer(help="supplierdev: supplier development programmes.", no_args_is_help=True)
@@ -20,6 +21,9 @@ templates_app = typer.Typer(help="Audit templates.", no_args_is_help=True)
 app.add_typer(templates_app, name="templates")
 bench_app = typer.Typer(help="Benchmark data.", no_args_is_help=True)
 app.add_typer(bench_app, name="bench")
+app.command("backup")(backup_cli.backup)
+app.command("restore")(backup_cli.restore)
+app.command("check")(backup_cli.check)
 
 
 @app.command()

@@ -14,7 +14,7 @@ from service.audits.models import Answer, Audit, AuditPurpose, Evidence
 from service.audits.templates import Question, Template, template_registry
 from service.engagements.models import Engagement, Event, EventKind, Participation
 from service.programmes.models import Organization
-from service.settings import get_settings
+from service.storage import storage_for
 from service.types import utcnow
 from workflows import AuditState, ParticipationState, Phase
 
@@ -176,10 +176,8 @@ def _value(template: Template, question: Question, maturity: int, noise: int) ->
 
 def _evidence(audit: Audit, question: Question, broker: User) -> Evidence:
     """A small delivery-records CSV, stored like any upload."""
-    upload_dir = get_settings().upload_dir
     key = uuid.uuid4().hex
-    (upload_dir / key[:2]).mkdir(parents=True, exist_ok=True, mode=0o700)
-    (upload_dir / key[:2] / key).write_bytes(RECORDS_CSV)
+    storage_for("evidence").put_bytes(f"{key[:2]}/{key}", RECORDS_CSV)
     return Evidence(
         audit_id=audit.id,
         question_id=question.id,
