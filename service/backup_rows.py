@@ -71,10 +71,9 @@ def decode(column: sa.Column[Any], value: Any) -> Any:
 
 
 def export_rows(connection: sa.Connection, table: sa.Table) -> Iterator[str]:
-    """The table's rows as JSON lines, in primary-key order."""
-    result = connection.execution_options(stream_results=True).execute(
-        sa.select(table).order_by(*table.primary_key.columns)
-    )
+    """The table's rows as JSON lines, in the order the database keeps them (insertion order,
+    as a rule), so that a restore keeps the order of rows a query does not sort."""
+    result = connection.execution_options(stream_results=True).execute(sa.select(table))
     columns = list(table.columns)
     for row in result:
         record = {column.name: encode(value) for column, value in zip(columns, row, strict=True)}
