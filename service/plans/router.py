@@ -150,7 +150,9 @@ def open_plan(
 def list_plans(engagement: EngagementDep, caller: CallerDep) -> list[PlanPublic]:
     """The engagement's plans the caller may see, with their health today."""
     rows = caller.session.exec(
-        select(Plan).where(Plan.engagement_id == engagement.id).order_by(col(Plan.created_at))
+        select(Plan)
+        .where(Plan.engagement_id == engagement.id)
+        .order_by(col(Plan.created_at), col(Plan.id))
     ).all()
     return publics(caller.session, [row for row in rows if may_see(caller.user, engagement, row)])
 

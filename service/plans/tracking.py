@@ -350,7 +350,9 @@ def engagement_timeline(engagement: EngagementDep, caller: CallerDep) -> list[Pl
     plans = [
         plan
         for plan in session.exec(
-            select(Plan).where(Plan.engagement_id == engagement.id).order_by(col(Plan.created_at))
+            select(Plan)
+            .where(Plan.engagement_id == engagement.id)
+            .order_by(col(Plan.created_at), col(Plan.id))
         ).all()
         if may_see(caller.user, engagement, plan)
     ]
