@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from service.accounts import service
+from service.accounts import service, throttle
 from service.accounts.models import (
     ApiTokenCreate,
     ApiTokenIssued,
@@ -32,12 +32,14 @@ AUTH = problems(401, 422)
 )
 def login(data: LoginRequest, session: SessionDep, request: Request) -> LoginResult:
     """Exchange an e-mail and password for a bearer token."""
+    address = request.client.host if request.client else "unknown"
+    throttle.admit_attempt(email=data.email, address=address, settings=get_settings())
     return service.login(
         session=session,
         email=data.email,
         password=data.password,
         settings=get_settings(),
-        address=request.client.host if request.client else "unknown",
+        address=address,
     )
 
 

@@ -32,13 +32,14 @@ WRONG_CREDENTIALS = "the e-mail or the password is wrong"
 def login(
     *, session: Session, email: str, password: str, settings: Settings, address: str = "unknown"
 ) -> LoginResult:
-    """Check credentials under the login throttle (`service.accounts.throttle`). The password
-    is checked between two short transactions, never inside one."""
+    """Check credentials of an attempt `throttle.admit_attempt` has counted. The password is
+    checked outside any transaction; only a success writes (its token), in one commit."""
     email = email.strip().lower()
     now = utcnow()
-    throttle.admit(session=session, email=email, address=address, now=now, settings=settings)
     user = session.exec(select(User).where(User.email == email)).first()
-    session.commit()  # the attempt is counted before the password is checked
+    if user is not None:
+        session.expunge(user)  # keep its loaded values through the rollback
+    session.rollback()  # end the read: no transaction (nor SQLite's write lock) while hashing
     valid = verify_password(user.password_hash if user else None, password)
     if user is None or not valid or not user.is_active:
         raise NotAuthenticated(WRONG_CREDENTIALS)

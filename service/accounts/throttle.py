@@ -10,10 +10,11 @@ Three counters, each a row in `LoginThrottle`, are taken before a password is ch
   each further check waits a delay that doubles, up to `login_max_delay_seconds`. This is a
   progressive delay (OWASP's advice), never a lock: the owner signs in after a short wait.
 
-An attempt is counted as a failure when it is admitted, in one short write transaction with
-the rows locked (`SELECT ... FOR UPDATE` on PostgreSQL, the write lock on SQLite), so no burst
-of concurrent attempts gets past a limit. The password is checked after that transaction,
-outside any transaction; a success then takes its count back.
+An attempt is counted as a failure when it is admitted (`admit_attempt`, before the login),
+in one short write transaction of its own with the rows locked (`SELECT ... FOR UPDATE` on
+PostgreSQL, the write lock on SQLite), so no burst of concurrent attempts gets past a limit.
+The password is checked after that, outside any transaction; a success then takes its count
+back in the login's one writing commit.
 """
 
 from datetime import datetime, timedelta
@@ -23,8 +24,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from service.accounts.models import LoginThrottle
+from service.database import write_session
 from service.errors import TooManyRequests
 from service.settings import Settings
+from service.types import utcnow
 
 REFUSED = "too many failed logins; try again later"
 
@@ -49,6 +52,20 @@ def _locked_rows(
         .execution_options(populate_existing=True)
     )
     return {row.scope: row for row in session.exec(statement).all()}
+
+
+def admit_attempt(*, email: str, address: str, settings: Settings) -> None:
+    """Count a login attempt in its own short transaction, or refuse it with 429: a use case
+    of its own, run before the login itself."""
+    with write_session() as session:
+        admit(
+            session=session,
+            email=email.strip().lower(),
+            address=address,
+            now=utcnow(),
+            settings=settings,
+        )
+        session.commit()
 
 
 def admit(*, session: Session, email: str, address: str, now: datetime, settings: Settings) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import anyio
 
-from service.storage import Storage
+from service.storage.base import Storage
 from service.storage.local import LocalStorage
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -142,5 +142,6 @@ def request_session(method: str) -> Session:
     session = HeldSession(
         get_engine().execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
     )
+    session.info["request"] = method  # a request's session, as `session_for_method` marks it
     request.sessions.append(session)
     return session

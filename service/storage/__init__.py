@@ -5,43 +5,11 @@ S3-compatible bucket shared by every host (`SUPPLIERDEV_STORAGE=s3`). Keys are t
 keys the database rows hold; each area keeps its own namespace (a folder, or a key prefix).
 """
 
-from collections.abc import Iterator
-from pathlib import Path
-from typing import Protocol
-
 from service.settings import Settings, get_settings
+from service.storage.base import AREAS, CHUNK, FileMissing, Storage
+from service.storage.local import LocalStorage
 
-AREAS = ("evidence", "reports")
-CHUNK = 1024 * 1024
-
-
-class FileMissing(Exception):
-    """The storage holds no file under this key."""
-
-
-class Storage(Protocol):
-    """One area's files, by key."""
-
-    def put_file(self, key: str, source: Path) -> None:
-        """Move a finished local file in under the key (the source is gone afterwards)."""
-
-    def put_bytes(self, key: str, data: bytes) -> None:
-        """Store bytes under the key; readers see all of them or none."""
-
-    def exists(self, key: str) -> bool:
-        """Whether a file is stored under the key."""
-
-    def iter_bytes(self, key: str) -> Iterator[bytes]:
-        """The file's bytes in chunks; raises FileMissing."""
-
-    def local_path(self, key: str) -> Path | None:
-        """The file's path when it is on this host's disk, else None."""
-
-    def delete(self, key: str) -> None:
-        """Remove the file, if there is one."""
-
-    def keys(self) -> Iterator[str]:
-        """Every stored key of the area."""
+__all__ = ["CHUNK", "FileMissing", "LocalStorage", "Storage", "read_bytes", "storage_for"]
 
 
 def read_bytes(storage: Storage, key: str) -> bytes:
@@ -51,8 +19,6 @@ def read_bytes(storage: Storage, key: str) -> bytes:
 
 def storage_for(area: str, settings: Settings | None = None) -> Storage:
     """The storage of an area ("evidence" or "reports") as configured."""
-    from service.storage.local import LocalStorage
-
     if area not in AREAS:
         raise ValueError(f"no storage area {area!r}")
     settings = settings or get_settings()

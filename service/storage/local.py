@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-from service.storage import CHUNK, FileMissing
+from service.storage.base import CHUNK, FileMissing
 
 # Keys are made by the service: two hex characters, a slash, then a name of hex and dots.
 _KEY = re.compile(r"[0-9a-f]{2}/[0-9a-f]{2}[0-9a-f.a-z]{1,100}")

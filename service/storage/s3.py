@@ -12,7 +12,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from service.settings import Settings
-from service.storage import CHUNK, FileMissing
+from service.storage.base import CHUNK, FileMissing
 from service.storage.local import check_key
 
 _MISSING = {"404", "NoSuchKey", "NotFound"}
