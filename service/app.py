@@ -13,10 +13,12 @@ from service.admission import AdmissionMiddleware
 from service.analyses.router import router as analyses_router
 from service.audits.router import router as audits_router
 from service.audits.templates import template_registry
+from service.bodylimit import BodyLimitMiddleware
 from service.deps import IF_MATCH_PATTERN
 from service.engagements.router import router as engagements_router
 from service.errors import install_error_handlers, problem_openapi
 from service.idempotency.middleware import IdempotencyMiddleware
+from service.lifecycle import lifespan
 from service.partnerships.router import router as partnerships_router
 from service.plans.router import router as plans_router
 from service.programmes.router import router as programmes_router
@@ -41,6 +43,7 @@ def create_app() -> FastAPI:
         openapi_url="/openapi.json",
         docs_url="/docs",
         redoc_url="/redoc",
+        lifespan=lifespan,
     )
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(accounts_router)
@@ -60,6 +63,7 @@ def create_app() -> FastAPI:
     install_error_handlers(app)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(AdmissionMiddleware, limit=get_settings().max_concurrent_requests)
+    app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(RequestLogMiddleware)
     _install_openapi(app)
     logging.getLogger("supplierdev").setLevel(logging.INFO)

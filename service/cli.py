@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 import uvicorn
 
+from service import backup_cli
 from service.settings import get_settings
 
 app = typer.Typer(help="supplierdev: supplier development programmes.", no_args_is_help=True)
@@ -18,6 +19,9 @@ templates_app = typer.Typer(help="Audit templates.", no_args_is_help=True)
 app.add_typer(templates_app, name="templates")
 history_app = typer.Typer(help="The event history.", no_args_is_help=True)
 app.add_typer(history_app, name="history")
+app.command("backup")(backup_cli.backup)
+app.command("restore")(backup_cli.restore)
+app.command("check")(backup_cli.check)
 
 
 @app.command()

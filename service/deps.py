@@ -13,10 +13,10 @@ from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from service.accounts.models import ApiToken, Role, User
-from service.database import session_for_method
 from service.engagements import access as engagement_access
 from service.engagements.models import Engagement, Participation
 from service.errors import NotAuthenticated, NotFound, PreconditionRequired, problems
+from service.idempotency.unit import request_session
 from service.programmes.models import Programme
 from service.security import token_digest
 from service.types import utcnow
@@ -26,7 +26,7 @@ bearer = HTTPBearer(auto_error=False, description="A login or personal API token
 
 def get_session(request: Request) -> Iterator[Session]:
     """A session for this request; services commit, this only closes."""
-    with session_for_method(request.method) as session:
+    with request_session(request.method) as session:
         yield session
 
 
@@ -75,7 +75,7 @@ def get_caller(
     """Open the request's session and resolve the bearer token in it."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticated()
-    with session_for_method(request.method) as session:
+    with request_session(request.method) as session:
         user, token = resolve_token(session, credentials.credentials)
         request.state.user_id = user.id
         yield Caller(session=session, user=user, token=token)

@@ -98,6 +98,10 @@ class PayloadTooLarge(ProblemError):
     status, type_slug = 413, "payload-too-large"
 
 
+class Gone(ProblemError):
+    status, type_slug = 410, "gone"
+
+
 class UnsupportedMedia(ProblemError):
     status, type_slug = 415, "unsupported-media-type"
 
@@ -240,6 +244,7 @@ _DESCRIPTIONS = {
     404: "Not found, or not visible to the caller",
     409: "Refused by a rule of the method; `blocked_by` lists what blocks it",
     412: "The If-Match version is stale",
+    410: "The record exists but its stored file is missing; restore it from a backup",
     413: "The upload is larger than the limit",
     415: "The file type is not accepted",
     422: "Invalid request; `errors` names each invalid field",

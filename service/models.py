@@ -1,6 +1,6 @@
 """Every table model, imported in one place for Alembic and the tests."""
 
-from service.accounts.models import ApiToken, LoginAttempt, User
+from service.accounts.models import ApiToken, LoginThrottle, User
 from service.analyses.models import Analysis, Finding, KpiValue
 from service.audits.models import Answer, Audit, Evidence
 from service.engagements.models import Engagement, Participation
@@ -34,7 +34,7 @@ __all__ = [
     "IdempotencyRecord",
     "IssuedReport",
     "KpiValue",
-    "LoginAttempt",
+    "LoginThrottle",
     "Organization",
     "Participation",
     "PartnershipDecision",

@@ -4,6 +4,7 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,8 +24,17 @@ class Settings(BaseSettings):
     api_token_max_days: int = Field(default=365, ge=1, le=3650)
     upload_dir: Path = VAR_DIR / "uploads"
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    # Any other request body (JSON) is refused with 413 past this, before it is buffered.
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024)
     # Issued PDF reports, kept by their sha256 so that each can be fetched again unchanged.
     reports_dir: Path = VAR_DIR / "reports"
+    # Where files live: "local" (upload_dir, reports_dir) or "s3" (one bucket for all hosts;
+    # upload_dir then holds only uploads in progress). Credentials: boto3's usual AWS_* ones.
+    storage: Literal["local", "s3"] = "local"
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None  # for S3-compatible servers; AWS when unset
+    s3_region: str = "us-east-1"
+    s3_prefix: str = ""
     # Reports rendered at once per worker; others wait their turn.
     max_concurrent_renders: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
     default_language: str = Field(default="en", pattern="^(en|es|fr)$")
@@ -32,6 +42,10 @@ class Settings(BaseSettings):
     templates_dir: Path = Path(__file__).resolve().parents[1] / "audit_templates"
     login_max_failures: int = Field(default=10, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
+    # Failed logins from one client address in the window, whatever the accounts.
+    login_max_failures_per_address: int = Field(default=100, ge=1)
+    # Longest progressive delay of an account under attack from many addresses.
+    login_max_delay_seconds: int = Field(default=60, ge=1)
     idempotency_hours: int = Field(default=24, ge=1)
     sqlite_busy_timeout_ms: int = Field(default=10_000, ge=0)
     # Requests admitted at once per worker; the PostgreSQL pool holds as many connections.

@@ -349,7 +349,7 @@ def make_report(session: Session, tenant: Tenant) -> IssuedReport:
     """An issued plan report of the tenant's supplier, its bytes in the reports folder."""
     assert tenant.plan is not None
     pdf = b"%PDF-1.7\n% a stored report\n%%EOF\n"
-    sha256, key = report_store.store(pdf, get_settings().reports_dir)
+    sha256, key = report_store.store(pdf)
     report = IssuedReport(
         programme_id=tenant.programme.id,
         engagement_id=tenant.plan.engagement_id,

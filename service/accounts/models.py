@@ -1,4 +1,4 @@
-"""User, ApiToken and LoginAttempt tables, roles, and the inputs of the accounts routes."""
+"""User, ApiToken and LoginThrottle tables, roles, and the inputs of the accounts routes."""
 
 import uuid
 from datetime import datetime
@@ -105,10 +105,13 @@ class LoginRequest(InputModel):
     password: LoginText
 
 
-class LoginAttempt(SQLModel, table=True):
-    """One login try, kept so every worker process sees the same failure count."""
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins in the current window of one account, one client address, or one
+    account from one address; every worker process reads and counts the same rows."""
 
-    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
-    email: str = Field(max_length=254, index=True)
-    succeeded: bool
-    attempted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    scope: str = Field(max_length=16, primary_key=True)  # "account", "address" or "pair"
+    key: str = Field(max_length=400, primary_key=True)
+    failures: int = 0
+    window_started_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    # Progressive delay of an account under attack: no password is checked before this.
+    blocked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -2,9 +2,9 @@
 
 import uuid
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Request, Response, status
 
-from service.accounts import access, service
+from service.accounts import access, service, throttle
 from service.accounts.models import ApiTokenCreate, LoginRequest, User
 from service.accounts.views import ApiTokenIssued, ApiTokenPublic, LoginResult, UserPublic
 from service.deps import CallerDep, SessionDep
@@ -18,10 +18,16 @@ AUTH = problems(401, 422)
 @router.post(
     "/auth/login", response_model=LoginResult, responses=problems(401, 422, 429), tags=["auth"]
 )
-def login(data: LoginRequest, session: SessionDep) -> LoginResult:
+def login(data: LoginRequest, session: SessionDep, request: Request) -> LoginResult:
     """Exchange an e-mail and password for a bearer token."""
+    address = request.client.host if request.client else "unknown"
+    throttle.admit_attempt(email=data.email, address=address, settings=get_settings())
     return service.login(
-        session=session, email=data.email, password=data.password, settings=get_settings()
+        session=session,
+        email=data.email,
+        password=data.password,
+        settings=get_settings(),
+        address=address,
     )
 
 

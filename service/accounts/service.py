@@ -3,12 +3,13 @@
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from service.accounts.models import ApiToken, ApiTokenCreate, LoginAttempt, TokenKind, User
+from service.accounts import throttle
+from service.accounts.models import ApiToken, ApiTokenCreate, TokenKind, User
 from service.accounts.views import ApiTokenIssued, LoginResult
-from service.errors import NotAuthenticated, TooManyRequests
+from service.errors import NotAuthenticated
 from service.security import new_token, token_digest, verify_password
 from service.settings import Settings
 from service.types import utcnow
@@ -16,47 +17,27 @@ from service.types import utcnow
 WRONG_CREDENTIALS = "the e-mail or the password is wrong"
 
 
-def login(*, session: Session, email: str, password: str, settings: Settings) -> LoginResult:
-    """Check credentials, refusing with 429 after too many recent failures for the account."""
+def login(
+    *, session: Session, email: str, password: str, settings: Settings, address: str = "unknown"
+) -> LoginResult:
+    """Check credentials of an attempt `throttle.admit_attempt` has counted. The password is
+    checked outside any transaction; only a success writes (its token), in one commit."""
     email = email.strip().lower()
     now = utcnow()
-    window = timedelta(minutes=settings.login_window_minutes)
-    session.exec(delete(LoginAttempt).where(col(LoginAttempt.attempted_at) < now - window))
-    _refuse_if_throttled(session, email, now, window, settings.login_max_failures)
     user = session.exec(select(User).where(User.email == email)).first()
+    if user is not None:
+        session.expunge(user)  # keep its loaded values through the rollback
+    session.rollback()  # end the read: no transaction (nor SQLite's write lock) while hashing
     valid = verify_password(user.password_hash if user else None, password)
     if user is None or not valid or not user.is_active:
-        session.add(LoginAttempt(email=email, succeeded=False, attempted_at=now))
-        session.commit()
         raise NotAuthenticated(WRONG_CREDENTIALS)
-    session.add(LoginAttempt(email=email, succeeded=True, attempted_at=now))
+    throttle.succeeded(session=session, email=email, address=address)
     raw, token = _issue(
         user, TokenKind.session, "login", now + timedelta(hours=settings.session_token_hours)
     )
     session.add(token)
     session.commit()
     return LoginResult(access_token=raw, expires_at=token.expires_at)
-
-
-def _refuse_if_throttled(
-    session: Session, email: str, now: datetime, window: timedelta, max_failures: int
-) -> None:
-    attempts = session.exec(
-        select(LoginAttempt)
-        .where(LoginAttempt.email == email)
-        .order_by(col(LoginAttempt.attempted_at).desc())
-        .limit(max_failures + 1)
-    ).all()
-    failures = []
-    for attempt in attempts:
-        if attempt.succeeded:
-            break  # a success resets the count
-        failures.append(attempt)
-    if len(failures) >= max_failures:
-        # Open again when the oldest counted failure leaves the window.
-        reopens_at = failures[max_failures - 1].attempted_at + window
-        seconds = int((reopens_at - utcnow()).total_seconds()) + 1
-        raise TooManyRequests("too many failed logins for this account; try again later", seconds)
 
 
 def _issue(user: User, kind: TokenKind, name: str, expires_at: datetime) -> tuple[str, ApiToken]:

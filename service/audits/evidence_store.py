@@ -15,6 +15,9 @@ from pathlib import Path
 
 import anyio
 
+from service.storage.base import Storage
+from service.storage.local import LocalStorage
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ALLOWED_MEDIA_TYPES: dict[str, str] = {
@@ -67,9 +70,10 @@ class StoredFile:
 
 
 async def store_upload(
-    chunks: AsyncIterable[bytes], upload_dir: Path, max_bytes: int
+    chunks: AsyncIterable[bytes], upload_dir: Path, max_bytes: int, storage: Storage | None = None
 ) -> StoredFile:
-    """Stream chunks to a private file, check size and type, and move it under a random name."""
+    """Stream chunks to a private file in upload_dir, check size and type, and move it into
+    the storage (by default the folder itself) under a random name."""
     await anyio.to_thread.run_sync(
         partial(upload_dir.mkdir, mode=0o700, parents=True, exist_ok=True)
     )
@@ -79,7 +83,8 @@ async def store_upload(
         size, sha256 = await _write_capped(chunks, temporary, max_bytes)
         media_type = await anyio.to_thread.run_sync(detect_media_type, temporary)
         storage_key = f"{name[:2]}/{name}"
-        await anyio.to_thread.run_sync(_move_into_place, temporary, upload_dir / storage_key)
+        target = storage or LocalStorage(upload_dir)
+        await anyio.to_thread.run_sync(target.put_file, storage_key, temporary)
     except BaseException:
         with anyio.CancelScope(shield=True):  # clean up even when the request is cancelled
             await anyio.to_thread.run_sync(partial(temporary.unlink, missing_ok=True))
@@ -106,12 +111,6 @@ async def _write_capped(
 def _owner_only(path: str, flags: int) -> int:
     """Open with mode 0o600, so no other local user can read evidence."""
     return os.open(path, flags, 0o600)
-
-
-def _move_into_place(temporary: Path, final: Path) -> None:
-    """Atomically rename the checked file to its storage path."""
-    final.parent.mkdir(mode=0o700, exist_ok=True)
-    os.replace(temporary, final)
 
 
 def detect_media_type(path: Path) -> str:

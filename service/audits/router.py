@@ -13,7 +13,6 @@ from service.audits.evidence_store import (
     StoredFile,
     UnsupportedMediaType,
     UploadTooLarge,
-    open_stored,
     safe_download_name,
     store_upload,
 )
@@ -32,6 +31,7 @@ from service.engagements import access as engagement_access
 from service.engagements.views import triggers
 from service.errors import Forbidden, NotFound, PayloadTooLarge, UnsupportedMedia, problems
 from service.settings import get_settings
+from service.storage import storage_for
 from workflows import available_for_audit
 
 router = APIRouter(tags=["audits"])
@@ -196,7 +196,7 @@ async def upload_evidence(
         )
     except BaseException:
         # Refused or failed: keep no file that no row points to.
-        open_stored(get_settings().upload_dir, stored.storage_key).unlink(missing_ok=True)
+        await run_in_threadpool(storage_for("evidence").delete, stored.storage_key)
         raise
 
 
@@ -207,7 +207,12 @@ async def _stored_body(request: Request) -> StoredFile:
     if declared.isdigit() and int(declared) > settings.upload_max_bytes:
         raise PayloadTooLarge(f"the file is larger than {settings.upload_max_bytes} bytes")
     try:
-        return await store_upload(request.stream(), settings.upload_dir, settings.upload_max_bytes)
+        return await store_upload(
+            request.stream(),
+            settings.upload_dir,
+            settings.upload_max_bytes,
+            storage_for("evidence"),
+        )
     except UploadTooLarge as error:
         raise PayloadTooLarge(f"the file is larger than {error.limit} bytes") from error
     except UnsupportedMediaType as error:
@@ -219,20 +224,9 @@ async def _stored_body(request: Request) -> StoredFile:
 @router.get(
     "/audits/{audit_id}/evidence/{evidence_id}",
     response_class=FileResponse,
-    responses={200: {"content": {"application/octet-stream": {}}}, **problems(401, 404, 422)},
+    responses={200: {"content": {"application/octet-stream": {}}}, **problems(401, 404, 410, 422)},
 )
-def download_evidence(evidence: EvidenceDep) -> FileResponse:
-    """The file as stored, always as an attachment, never sniffed or rendered by the browser."""
-    path = open_stored(get_settings().upload_dir, evidence.storage_key)
-    if not path.is_file():
-        raise NotFound("the file is missing from storage")
-    return FileResponse(
-        path,
-        media_type=evidence.media_type,
-        filename=evidence.filename,
-        content_disposition_type="attachment",
-        headers={
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-        },
-    )
+def download_evidence(evidence: EvidenceDep) -> Response:
+    """The file as stored, always as an attachment, never sniffed or rendered by the browser;
+    410 when its file is missing from storage."""
+    return views.evidence_download(evidence)

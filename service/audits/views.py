@@ -3,20 +3,27 @@
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
+from fastapi.responses import FileResponse, Response, StreamingResponse
 from sqlmodel import Session, col, select
 
 from service.audits import queries, service
+from service.audits.evidence_store import open_stored
 from service.audits.models import (
     Answer,
     Audit,
     AuditPublic,
+    Evidence,
     ScorePublic,
     SectionScorePublic,
 )
 from service.audits.scoring import AuditScore, score_of
 from service.audits.templates import Template, template_registry
 from service.engagements.views import organization_names
+from service.errors import Gone
+from service.settings import get_settings
+from service.storage import storage_for
 
 
 def score_public(template: Template, score: AuditScore, language: str = "en") -> ScorePublic:
@@ -97,3 +104,40 @@ def template_summaries() -> list[dict[str, Any]]:
         }
         for template in template_registry().values()
     ]
+
+
+def evidence_download(evidence: Evidence) -> Response:
+    """The stored file as an attachment (streamed from object storage, or sent from the local
+    folder); 410 naming the evidence when its file is missing."""
+    open_stored(get_settings().upload_dir, evidence.storage_key)  # refuses a malformed key
+    storage = storage_for("evidence")
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+    }
+    path = storage.local_path(evidence.storage_key)
+    if path is not None and path.is_file():
+        return FileResponse(
+            path,
+            media_type=evidence.media_type,
+            filename=evidence.filename,
+            content_disposition_type="attachment",
+            headers=headers,
+        )
+    if path is not None or not storage.exists(evidence.storage_key):
+        raise Gone(
+            f"the file of evidence {evidence.id} is missing from storage; "
+            "restore it from a backup (`supplierdev check` lists every missing file)"
+        )
+    headers["Content-Disposition"] = attachment(evidence.filename)
+    return StreamingResponse(
+        storage.iter_bytes(evidence.storage_key), media_type=evidence.media_type, headers=headers
+    )
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition for a download, as Starlette's FileResponse writes it."""
+    quoted = quote(filename)
+    if quoted != filename:
+        return f"attachment; filename*=utf-8''{quoted}"
+    return f'attachment; filename="{filename}"'

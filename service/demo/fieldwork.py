@@ -15,7 +15,7 @@ from service.audits.models import AnswerIn, Audit, AuditCreate, AuditPurpose
 from service.audits.service import add_evidence, create_audit, save_answers, transition_audit
 from service.audits.templates import Question, Template
 from service.demo.scene import Scene
-from service.settings import get_settings
+from service.storage import storage_for
 
 # How far along each demo supplier is, 0 (little in place) to 4 (best practice).
 MATURITY = {
@@ -130,10 +130,8 @@ def answer_value(template: Template, question: Question, maturity: int, noise: i
 
 def attach_records(session: Session, actor: User, audit: Audit, question: Question) -> None:
     """A small delivery-records CSV, stored as an upload is, recorded as the question's evidence."""
-    upload_dir = get_settings().upload_dir
     key = uuid.uuid4().hex
-    (upload_dir / key[:2]).mkdir(parents=True, exist_ok=True, mode=0o700)
-    (upload_dir / key[:2] / key).write_bytes(RECORDS_CSV)
+    storage_for("evidence").put_bytes(f"{key[:2]}/{key}", RECORDS_CSV)
     stored = StoredFile(
         storage_key=f"{key[:2]}/{key}",
         media_type="text/csv",

@@ -11,7 +11,7 @@ import anyio
 from starlette.concurrency import run_in_threadpool
 
 from service.errors import PROBLEM_MEDIA_TYPE
-from service.idempotency import store
+from service.idempotency import store, unit
 from service.settings import get_settings
 
 Scope = MutableMapping[str, Any]
@@ -61,7 +61,8 @@ async def _problem(send: Send, status: int, title: str, detail: str, path: str) 
 
 
 class IdempotencyMiddleware:
-    """Reserve the key in the database before running the request, store the response after."""
+    """Reserve the key in the database, then run the request and store its response in the
+    transaction of its change (`service.idempotency.unit`)."""
 
     def __init__(self, app: Callable[[Scope, Receive, Send], Awaitable[None]]) -> None:
         self.app = app
@@ -146,28 +147,50 @@ class IdempotencyMiddleware:
         return lookup
 
     async def _run_and_keep(self, scope: Scope, body: bytes, send: Send, record_id: Any) -> None:
+        """Run the request with its writes held, commit them with the response, then answer:
+        the client never hears of a change that is not stored with its response."""
         captured: dict[str, Any] = {"status": 500, "media_type": None, "chunks": []}
 
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
                 captured["status"] = message["status"]
                 captured["media_type"] = _media_type(message.get("headers", []))
+                captured["headers"] = message.get("headers", [])
             elif message["type"] == "http.response.body":
                 captured["chunks"].append(message.get("body", b""))
-            await send(message)
 
-        try:
-            await self.app(scope, _replaying(body), capture)
-        except BaseException:
-            await run_in_threadpool(store.release, record_id)
-            raise
+        with unit.held_request(record_id) as request:
+            try:
+                await self.app(scope, _replaying(body), capture)
+            except BaseException:
+                with anyio.CancelScope(shield=True):
+                    await run_in_threadpool(request.abandon)
+                    await run_in_threadpool(store.release, record_id)
+                raise
+        content = b"".join(captured["chunks"])
         if captured["status"] >= 500:
+            await run_in_threadpool(request.abandon)
             await run_in_threadpool(store.release, record_id)
-        else:
-            content = b"".join(captured["chunks"])
-            await run_in_threadpool(
-                store.complete, record_id, captured["status"], captured["media_type"], content
+        elif not await run_in_threadpool(
+            request.finish, captured["status"], captured["media_type"], content
+        ):
+            await _problem(
+                send,
+                409,
+                "Conflict",
+                "this request took so long that its Idempotency-Key was given up; "
+                "nothing was changed, retry it",
+                scope["path"],
             )
+            return
+        await send(
+            {
+                "type": "http.response.start",
+                "status": captured["status"],
+                "headers": captured.get("headers", []),
+            }
+        )
+        await send({"type": "http.response.body", "body": content})
 
 
 def _media_type(headers: list[tuple[bytes, bytes]]) -> str | None:

@@ -1,4 +1,5 @@
-"""Reserve, complete, release and look up idempotency keys (synchronous, own transactions)."""
+"""Reserve, release and look up idempotency keys (synchronous, own transactions); the response
+is stored with the request's change by `service.idempotency.unit`."""
 
 import uuid
 from dataclasses import dataclass
@@ -81,20 +82,6 @@ def find(user_id: uuid.UUID, key: str, request_hash: str) -> Lookup:
         if record.status_code is not None:
             return Lookup("replay", record)
         return Lookup("pending")
-
-
-def complete(record_id: uuid.UUID, status_code: int, media_type: str | None, body: bytes) -> None:
-    """Keep the response so repeats get the same status and body."""
-    with write_session() as session:
-        record = session.get(IdempotencyRecord, record_id)
-        if record is None:
-            return
-        record.status_code = status_code
-        record.media_type = media_type
-        record.response_body = body
-        record.completed_at = utcnow()
-        session.add(record)
-        session.commit()
 
 
 def release(record_id: uuid.UUID) -> None:

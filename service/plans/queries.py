@@ -48,7 +48,7 @@ def plan_states(session: Session, engagement_id: Any) -> dict[Any, PlanState]:
 def plans_of(session: Session, engagement: Engagement) -> list[Plan]:
     """The engagement's plans, oldest first."""
     statement = select(Plan).where(Plan.engagement_id == engagement.id)
-    return list(session.exec(statement.order_by(col(Plan.created_at))).all())
+    return list(session.exec(statement.order_by(col(Plan.created_at), col(Plan.id))).all())
 
 
 def visible_plans_of(session: Session, user: User, engagement: Engagement) -> list[Plan]:

@@ -19,7 +19,7 @@ from service.audits.models import Audit
 from service.deps import CallerDep
 from service.engagements import access
 from service.engagements.models import Engagement
-from service.errors import Forbidden, NotFound, problems
+from service.errors import Forbidden, Gone, NotFound, problems
 from service.pagination import CursorQuery, LimitQuery, Page, page_of, paginate
 from service.plans.access import may_see as may_see_plan
 from service.plans.models import Plan
@@ -39,6 +39,7 @@ from service.reports.views import ReportView, plan_view, programme_view
 from service.roundtables.access import may_see as may_see_round_table
 from service.roundtables.models import RoundTable
 from service.settings import get_settings
+from service.storage import FileMissing
 from service.types import InputModel, Language
 
 router = APIRouter(tags=["reports"])
@@ -204,7 +205,7 @@ def issue_report(
     session.rollback()  # no transaction (nor SQLite write lock) is held while rendering
     with render_slots():
         pdf = render_pdf(view.template, language, context)
-    sha256, key = store.store(pdf, get_settings().reports_dir)
+    sha256, key = store.store(pdf)
     report = IssuedReport(
         programme_id=programme_id,
         engagement_id=view.engagement_id,
@@ -282,13 +283,19 @@ def read_report(report_id: uuid.UUID, caller: CallerDep) -> IssuedReport:
     response_class=Response,
     responses={
         200: {"content": {"application/pdf": {}}, "description": "The report, as issued"},
-        **problems(401, 404, 422),
+        **problems(401, 404, 410, 422),
     },
 )
 def download_report(report_id: uuid.UUID, caller: CallerDep) -> Response:
     """The issued report's bytes, identical to the day it was issued."""
     report = _visible(caller, report_id)
-    pdf = store.read(get_settings().reports_dir, report.storage_key)
+    try:
+        pdf = store.read(report.storage_key)
+    except FileMissing as error:
+        raise Gone(
+            f"the file of report {report.id} is missing from storage; restore it from a backup "
+            "(`supplierdev check` lists every missing file)"
+        ) from error
     day = report.created_at.date().isoformat() if report.created_at else date.today().isoformat()
     return Response(
         pdf,

@@ -5,7 +5,7 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from service.accounts.models import ApiToken, LoginAttempt, Role
+from service.accounts.models import ApiToken, LoginThrottle, Role
 from service.types import utcnow
 from tests.factories import PASSWORD, make_tenant
 
@@ -87,7 +87,7 @@ def test_eleventh_login_after_ten_failures_gets_429_with_retry_after(
     make_tenant(session, "Alpha")
     for _ in range(10):
         assert login(client, "admin@alpha.test", "wrong password!").status_code == 401
-    refused = login(client, "admin@alpha.test")  # even the right password waits
+    refused = login(client, "admin@alpha.test")  # from this address, even the right one waits
     assert refused.status_code == 429
     assert 1 <= int(refused.headers["retry-after"]) <= 15 * 60
     assert refused.json()["status"] == 429
@@ -104,8 +104,12 @@ def test_throttling_counts_unknown_accounts_the_same_way(
 def test_failures_older_than_the_window_do_not_count(client: TestClient, session: Session) -> None:
     make_tenant(session, "Alpha")
     old = utcnow() - timedelta(minutes=16)
-    for _ in range(10):
-        session.add(LoginAttempt(email="admin@alpha.test", succeeded=False, attempted_at=old))
+    for scope, key in [
+        ("account", "admin@alpha.test"),
+        ("address", "testclient"),
+        ("pair", "admin@alpha.test testclient"),
+    ]:
+        session.add(LoginThrottle(scope=scope, key=key, failures=100, window_started_at=old))
     session.commit()
     assert login(client, "admin@alpha.test").status_code == 200
 
