@@ -12,7 +12,7 @@ from sqlmodel import select
 from service.app import create_app
 from service.database import read_session, write_session
 from service.engagements.models import Engagement
-from service.history import Event, EventKind
+from service.history import EventKind, SubjectKind, record_event
 from workflows import Phase
 
 app = create_app()
@@ -29,16 +29,16 @@ def unsafe_hold(engagement_id: uuid.UUID) -> dict[str, int]:
         engagement = session.exec(select(Engagement).where(Engagement.id == engagement_id)).one()
         engagement.phase, engagement.version = Phase.on_hold, seen_version + 1
         session.add(engagement)
-        session.add(
-            Event(
-                programme_id=engagement.programme_id,
-                engagement_id=engagement.id,
-                actor_id=actor,
-                kind=EventKind.transition,
-                trigger="hold",
-                from_state="enrolment",
-                to_state="on_hold",
-            )
+        record_event(
+            session,
+            programme_id=engagement.programme_id,
+            subject=(SubjectKind.engagement, engagement.id),
+            engagement_id=engagement.id,
+            actor_id=actor,
+            kind=EventKind.transition,
+            trigger="hold",
+            from_state="enrolment",
+            to_state="on_hold",
         )
         session.commit()
     return {"version": seen_version + 1}

@@ -20,7 +20,7 @@ from service.analyses.models import Finding, FindingLink, KpiSource, KpiValue, S
 from service.audits.models import Answer, Audit, AuditPurpose, Evidence
 from service.audits.service import template_for
 from service.engagements.models import Participation
-from service.history import Event, EventKind, SubjectKind
+from service.history import EventKind, SubjectKind, record_event
 from service.plans.models import (
     Action,
     ActionCategory,
@@ -159,19 +159,17 @@ def grow_accounts(session: Session, tenant: Tenant, tag: str) -> None:
     for member in tenant.users.values():
         make_token(session, member, kind=TokenKind.personal)
     assert tenant.audit is not None
-    session.add(
-        Event(
-            programme_id=tenant.programme.id,
-            subject_kind=SubjectKind.audit,
-            subject_id=tenant.audit.id,
-            engagement_id=tenant.audit.engagement_id,
-            participation_id=tenant.audit.participation_id,
-            audit_id=tenant.audit.id,
-            actor_id=user.id,
-            kind=EventKind.audit,
-            trigger="add_evidence",
-            reason=f"mgmt-01: records {tag}",
-        )
+    record_event(
+        session,
+        programme_id=tenant.programme.id,
+        subject=(SubjectKind.audit, tenant.audit.id),
+        engagement_id=tenant.audit.engagement_id,
+        participation_id=tenant.audit.participation_id,
+        audit_id=tenant.audit.id,
+        actor_id=user.id,
+        kind=EventKind.audit,
+        trigger="add_evidence",
+        reason=f"mgmt-01: records {tag}",
     )
     make_engagement(session, tenant, include_tenant_supplier=False)
 
