@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
+from service import history_views
 from service.accounts.models import Role, User
 from service.audits.access import visible_audits
 from service.audits.models import Audit
@@ -83,4 +84,4 @@ def event_page(
 ) -> Page[EventPublic]:
     """A page of the engagement's history the user may see, oldest first."""
     statement = paginate(visible_events(user, engagement), Event, cursor, limit)
-    return views.event_page(session, list(session.exec(statement).all()), limit)
+    return history_views.event_page(session, list(session.exec(statement).all()), limit)

@@ -7,15 +7,13 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlmodel import Session, SQLModel, col, select
 
-from service.accounts.models import User
 from service.engagements.models import (
     Engagement,
     EngagementPublic,
     Participation,
     ParticipationPublic,
 )
-from service.history import Event, EventPublic
-from service.pagination import Page, encode_cursor, page_of
+from service.pagination import Page, page_of
 from service.programmes.models import Organization
 from workflows import TriggerCheck
 
@@ -54,14 +52,6 @@ def _engagement(engagement: Engagement, names: dict[uuid.UUID, str]) -> Engageme
     )
 
 
-def next_cursor(rows: Sequence[Any], limit: int) -> str | None:
-    """The cursor after the last row kept, when a further row exists."""
-    if len(rows) <= limit:
-        return None
-    last = rows[limit - 1]
-    return encode_cursor(last.created_at, last.id)
-
-
 def engagement_page(rows: list[Any], limit: int) -> Page[EngagementPublic]:
     """A page of engagement rows that carry their buyer's name."""
     return page_of(rows, limit, EngagementPublic)
@@ -95,18 +85,3 @@ def triggers(checks: Iterable[TriggerCheck]) -> list[TriggerPublic]:
         )
         for check in checks
     ]
-
-
-def event_page(session: Session, rows: list[Event], limit: int) -> Page[EventPublic]:
-    """A page of events with their actors' names, in one query."""
-    kept = rows[:limit]
-    actor_ids = {row.actor_id for row in kept}
-    actors = {}
-    if actor_ids:
-        statement = select(User.id, User.full_name).where(col(User.id).in_(actor_ids))
-        actors = dict(session.exec(statement).all())
-    items = [
-        EventPublic.model_validate({**row.model_dump(), "actor_name": actors.get(row.actor_id, "")})
-        for row in kept
-    ]
-    return Page[EventPublic](items=items, next_cursor=next_cursor(rows, limit))
