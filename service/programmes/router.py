@@ -13,9 +13,10 @@ from service.accounts.views import UserPublic
 from service.deps import CallerDep, ProgrammeDep
 from service.errors import Forbidden, problems
 from service.history import EventPublic, SubjectKind
+from service.history_check import verify_programme
 from service.history_views import InstantQuery
 from service.pagination import CursorQuery, LimitQuery, Page
-from service.programmes import access, members, queries, service
+from service.programmes import access, members, queries, service, views
 from service.programmes.models import (
     Organization,
     OrganizationCreate,
@@ -25,7 +26,7 @@ from service.programmes.models import (
     ProgrammeCreate,
     ProgrammeUpdate,
 )
-from service.programmes.views import OrganizationPublic, ProgrammePublic
+from service.programmes.views import HistoryVerification, OrganizationPublic, ProgrammePublic
 
 router = APIRouter()
 
@@ -106,6 +107,20 @@ def list_programme_events(
     return queries.event_history(
         caller.session, programme=programme, where=where, cursor=cursor, limit=limit
     )
+
+
+@router.get(
+    "/programmes/{programme_id}/history/verification",
+    response_model=HistoryVerification,
+    responses=problems(401, 404, 422),
+    tags=["programmes"],
+)
+def verify_programme_history(programme: ProgrammeDep, caller: CallerDep) -> HistoryVerification:
+    """Walk the programme's event chain: each event's hash over its content and the previous
+    event's hash. Names the first event edited, deleted or moved in the database (unit staff
+    and superusers; 404 for anyone else)."""
+    access.require_history_reader(caller.user, programme)
+    return views.history_verification(verify_programme(caller.session, programme.id))
 
 
 def visible_organization(organization_id: uuid.UUID, caller: CallerDep) -> Organization:

@@ -605,6 +605,12 @@ ENDPOINTS = [
         programme,
         statuses(404, admin=200, broker=200, superuser=200),
     ),
+    Endpoint(
+        "GET",
+        "/api/v1/programmes/{programme_id}/history/verification",
+        programme,
+        statuses(404, admin=200, broker=200, superuser=200),
+    ),
 ]
 # Routes outside the API (probes) and the login form, which needs no caller.
 UNAUTHENTICATED = {("GET", "/healthz"), ("GET", "/readyz"), ("POST", "/api/v1/auth/login")}

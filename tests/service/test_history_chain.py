@@ -143,3 +143,25 @@ def test_the_command_reports_every_chain_and_fails_on_a_broken_one(
 def test_an_empty_programme_has_an_intact_empty_chain(session: Session) -> None:
     report = verify_programme(session, uuid.uuid4())
     assert (report.intact, report.events) == (True, 0)
+
+
+def test_the_unit_verifies_its_programme_through_the_api(
+    client: TestClient, session: Session, tenant: Tenant
+) -> None:
+    url = f"/api/v1/programmes/{tenant.programme.id}/history/verification"
+    intact = client.get(url, headers=tenant.headers(Role.admin))
+    assert intact.status_code == 200
+    assert intact.json() == {
+        "programme_id": str(tenant.programme.id),
+        "events": 6,
+        "intact": True,
+        "broken_at": None,
+        "event_id": None,
+        "problem": None,
+    }
+    fifth = chain(session, tenant)[4]
+    tamper(session, sa.update(Event).where(col(Event.id) == fifth.id).values(trigger="forged"))
+    broken = client.get(url, headers=tenant.headers(Role.broker)).json()
+    assert (broken["intact"], broken["broken_at"], broken["event_id"]) == (False, 5, str(fifth.id))
+    for role in (Role.buyer, Role.supplier, Role.provider, Role.observer):
+        assert client.get(url, headers=tenant.headers(role)).status_code == 404, role

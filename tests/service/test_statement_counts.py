@@ -146,6 +146,7 @@ READS: dict[str, Growth] = {
     "/api/v1/reports/{report_id}": ADMIN,
     "/api/v1/reports/{report_id}/pdf": ADMIN,
     "/api/v1/programmes/{programme_id}/events": Growth(Role.admin, items, 1),
+    "/api/v1/programmes/{programme_id}/history/verification": ADMIN,
 }
 GETS = [endpoint for endpoint in ENDPOINTS if endpoint.method == "GET"]
 

@@ -1,7 +1,7 @@
 """login throttle counters per account, address and pair, replacing login attempts
 
 Revision ID: b7c1d2e3f4a5
-Revises: 660f94ece41f
+Revises: c3d9f0a4e6b1
 Create Date: 2026-12-01 15:40:00.000000
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import service.types
 
 revision: str = 'b7c1d2e3f4a5'
-down_revision: str | None = '660f94ece41f'
+down_revision: str | None = 'c3d9f0a4e6b1'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
