@@ -103,7 +103,7 @@ def list_analyses(engagement: EngagementDep, caller: CallerDep) -> list[Analysis
     rows = caller.session.exec(
         select(Analysis)
         .where(Analysis.engagement_id == engagement.id)
-        .order_by(col(Analysis.created_at))
+        .order_by(col(Analysis.created_at), col(Analysis.id))
     ).all()
     return publics(caller.session, [row for row in rows if may_see(caller.user, engagement, row)])
 

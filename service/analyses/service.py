@@ -201,7 +201,7 @@ def add_baseline(
 
 def findings_of(session: Session, analysis_ids: list[Any]) -> list[Finding]:
     statement = select(Finding).where(col(Finding.analysis_id).in_(analysis_ids))
-    return list(session.exec(statement.order_by(col(Finding.created_at))).all())
+    return list(session.exec(statement.order_by(col(Finding.created_at), col(Finding.id))).all())
 
 
 def links_of(session: Session, finding_ids: list[Any]) -> list[FindingLink]:

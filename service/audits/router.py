@@ -83,7 +83,9 @@ def create_audit(
 def list_audits(engagement: EngagementDep, caller: CallerDep) -> list[AuditPublic]:
     """The engagement's audits the caller may see, with their scores (answers omitted)."""
     statement = (
-        select(Audit).where(Audit.engagement_id == engagement.id).order_by(col(Audit.created_at))
+        select(Audit)
+        .where(Audit.engagement_id == engagement.id)
+        .order_by(col(Audit.created_at), col(Audit.id))
     )
     audits = [
         a

@@ -201,7 +201,7 @@ def evidence_of(session: Session, audit: Audit) -> list[Any]:
             col(Evidence.created_at),
         )
         .where(col(Evidence.audit_id) == audit.id)
-        .order_by(col(Evidence.created_at))
+        .order_by(col(Evidence.created_at), col(Evidence.id))
     )
     return list(session.execute(statement).all())
 

@@ -111,7 +111,7 @@ def change_target(
 
 def targets_of(session: Session, participation_id: Any) -> list[Target]:
     statement = select(Target).where(Target.participation_id == participation_id)
-    return list(session.exec(statement.order_by(col(Target.created_at))).all())
+    return list(session.exec(statement.order_by(col(Target.created_at), col(Target.id))).all())
 
 
 def revisions_of(session: Session, target: Target) -> list[TargetRevision]:
