@@ -25,7 +25,7 @@ def analyses_of(session: Session, user: User, engagement: Engagement) -> list[An
     statement = (
         visible_analyses(user)
         .where(Analysis.engagement_id == engagement.id)
-        .order_by(col(Analysis.created_at))
+        .order_by(col(Analysis.created_at), col(Analysis.id))
     )
     return list(session.exec(statement).all())
 
@@ -33,7 +33,7 @@ def analyses_of(session: Session, user: User, engagement: Engagement) -> list[An
 def findings_of(session: Session, analysis_ids: list[Any]) -> list[Finding]:
     """The findings of many analyses, oldest first."""
     statement = select(Finding).where(col(Finding.analysis_id).in_(analysis_ids))
-    return list(session.exec(statement.order_by(col(Finding.created_at))).all())
+    return list(session.exec(statement.order_by(col(Finding.created_at), col(Finding.id))).all())
 
 
 def links_of(session: Session, finding_ids: list[Any]) -> list[FindingLink]:

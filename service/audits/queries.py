@@ -29,7 +29,7 @@ def audits_of(session: Session, user: User, engagement: Engagement) -> list[Audi
     statement = (
         visible_audits(user)
         .where(Audit.engagement_id == engagement.id)
-        .order_by(col(Audit.created_at))
+        .order_by(col(Audit.created_at), col(Audit.id))
     )
     return list(session.exec(statement).all())
 
@@ -64,6 +64,6 @@ def evidence_of(session: Session, audit: Audit) -> list[Any]:
             col(Evidence.created_at),
         )
         .where(col(Evidence.audit_id) == audit.id)
-        .order_by(col(Evidence.created_at))
+        .order_by(col(Evidence.created_at), col(Evidence.id))
     )
     return list(session.execute(statement).all())

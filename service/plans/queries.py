@@ -65,7 +65,9 @@ def actions_of(session: Session, plan_ids: list[Any]) -> list[Action]:
 def shares_of(session: Session, action_ids: list[Any]) -> list[FundingShare]:
     """The actions' funding shares, in the order they were given."""
     statement = select(FundingShare).where(col(FundingShare.action_id).in_(action_ids))
-    ordered = statement.order_by(col(FundingShare.action_id), col(FundingShare.position))
+    ordered = statement.order_by(
+        col(FundingShare.action_id), col(FundingShare.position), col(FundingShare.id)
+    )
     return list(session.exec(ordered).all())
 
 
@@ -78,7 +80,9 @@ def reviews_of(session: Session, plan_ids: list[Any]) -> list[Review]:
 def approvals_of(session: Session, plan_ids: list[Any]) -> list[PlanApproval]:
     """The plans' approvals, in the order they were given."""
     statement = select(PlanApproval).where(col(PlanApproval.plan_id).in_(plan_ids))
-    return list(session.exec(statement.order_by(col(PlanApproval.approved_at))).all())
+    return list(
+        session.exec(statement.order_by(col(PlanApproval.approved_at), col(PlanApproval.id))).all()
+    )
 
 
 def findings_of_firm(session: Session, plan: Plan) -> list[Finding]:
@@ -90,7 +94,7 @@ def findings_of_firm(session: Session, plan: Plan) -> list[Finding]:
             Analysis.engagement_id == plan.engagement_id,
             Analysis.organization_id == plan.organization_id,
         )
-        .order_by(col(Finding.created_at))
+        .order_by(col(Finding.created_at), col(Finding.id))
     )
     return list(session.exec(statement).all())
 

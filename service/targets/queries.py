@@ -25,7 +25,7 @@ def targeted_kpis(session: Session, participation_id: Any) -> set[str]:
 def targets_of(session: Session, participation_id: Any) -> list[Target]:
     """A participation's targets, oldest first."""
     statement = select(Target).where(Target.participation_id == participation_id)
-    return list(session.exec(statement.order_by(col(Target.created_at))).all())
+    return list(session.exec(statement.order_by(col(Target.created_at), col(Target.id))).all())
 
 
 def revisions_of(session: Session, target: Target) -> list[TargetRevision]:
