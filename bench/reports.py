@@ -175,7 +175,7 @@ def render_ratios(
     """Per case: (name, endpoint seconds, WeasyPrint-alone seconds), medians. WeasyPrint
     alone renders the endpoint's own final HTML in the same worker processes (the endpoint
     also lays the HTML out there, so that is counted on its side)."""
-    from service.reports import router
+    from service.reports import service as router
     from service.reports.rendering import html_to_pdf, render_html, render_pool
 
     real = router.render_pdf

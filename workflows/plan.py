@@ -19,6 +19,7 @@ class PlanState(StrEnum):
     in_progress = "in_progress"
     final_review = "final_review"
     closed = "closed"
+    cancelled = "cancelled"  # its supplier dropped out: settled, open actions cancelled
 
 
 @dataclass(frozen=True)
@@ -126,15 +127,28 @@ TRANSITIONS: list[dict[str, Any]] = [
         "dest": PlanState.closed,
         "conditions": [in_plans_phase, final_results],
     },
+    {
+        # Only when its supplier is dropped (service/plans/settlement.py): never a route.
+        "trigger": "cancel",
+        "source": [
+            PlanState.draft,
+            PlanState.submitted,
+            PlanState.approved,
+            PlanState.in_progress,
+            PlanState.final_review,
+        ],
+        "dest": PlanState.cancelled,
+        "conditions": [],
+    },
 ]
 
 PLAN: Workflow[PlanState, PlanSnapshot] = Workflow(
     name="plan",
     states=PlanState,
     initial=PlanState.draft,
-    terminal=frozenset({PlanState.closed}),
+    terminal=frozenset({PlanState.closed, PlanState.cancelled}),
     table=TRANSITIONS,
-    requires_reason=frozenset({"return_to_draft"}),
+    requires_reason=frozenset({"return_to_draft", "cancel"}),
     state_of=lambda s: s.state,
     subject_of=lambda s: f"the plan of {s.firm}",
     state_noun="state",

@@ -18,6 +18,7 @@ from service.engagements.models import (
     Participation,
 )
 from service.errors import Conflict, NotFound, PreconditionFailed
+from service.plans.settlement import settle_if_dropped
 from service.programmes.models import Organization, OrganizationKind
 from service.types import utcnow
 from workflows import (
@@ -233,6 +234,9 @@ def transition_participation(
             to_state=destination.value,
             reason=reason,
         )
+    )
+    settle_if_dropped(
+        session, actor=actor, participation=participation, state=destination, reason=reason
     )
     session.commit()
     session.refresh(participation)

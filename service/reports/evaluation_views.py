@@ -13,10 +13,9 @@ from service.audits.models import Audit, AuditPurpose
 from service.audits.templates import Template, template_registry
 from service.engagements.models import Engagement, Participation
 from service.errors import NotFound
-from service.kpis import kpi_catalogue
-from service.reports import charts
+from service.reports import charts, formats
 from service.reports.rendering import translations
-from service.reports.views import ReportView, _kpi_rows, _names
+from service.reports.views import ReportView, _kpi_rows, _names, currency_of
 from service.roundtables.models import RoundTable
 from service.roundtables.service import invitees_of
 from service.targets.models import Target, TargetKind
@@ -203,13 +202,12 @@ def round_table_view(
         | {engagement.buyer_id},
     )
     areas = _areas(None, language)
-    catalogue = kpi_catalogue()
+    currency = currency_of(session, engagement.programme_id)
     agreed = []
     for t in targets:
         subject = ""
         if t.kind == TargetKind.kpi and t.kpi:
-            kpi = catalogue.get(t.kpi)
-            subject = f"{getattr(kpi.name, language)} ({kpi.unit})" if kpi else t.kpi
+            subject = formats.kpi_label(t.kpi, language, currency)
         elif t.kind == TargetKind.audit_section and t.section_id:
             subject = areas.get(t.section_id, t.section_id)
         agreed.append(
@@ -218,6 +216,7 @@ def round_table_view(
                 "kind": t.kind.value,
                 "subject": subject,
                 "value": t.value,
+                "kpi": t.kpi if t.kind == TargetKind.kpi else None,
                 "due_on": t.due_on,
                 "party": t.party.value if t.party else None,
                 "text": t.text,
@@ -235,7 +234,7 @@ def round_table_view(
         context={
             "round_table": round_table,
             "starts_on": local.date(),
-            "starts_at": f"{local:%H:%M} ({round_table.timezone})",
+            "starts_at": formats.clock(round_table.starts_at, round_table.timezone, language),
             "attendance": [
                 {
                     "name": names.get(i.organization_id, ""),
@@ -286,6 +285,8 @@ def analysis_view(
         context={
             "analysis": analysis,
             "findings": _finding_rows(session, engagement, analysis.organization_id, language),
-            "kpis": _kpi_rows(values, targets, language),
+            "kpis": _kpi_rows(
+                values, targets, language, currency_of(session, engagement.programme_id)
+            ),
         },
     )

@@ -398,7 +398,7 @@ def test_renders_wait_for_a_free_slot(
     client: TestClient, demo: Session, monkeypatch: pytest.MonkeyPatch, slots: int
 ) -> None:
     """Four reports asked at once render at most `slots` at a time; none is refused."""
-    from service.reports import router
+    from service.reports import service as router
     from service.settings import get_settings
 
     monkeypatch.setattr(get_settings(), "max_concurrent_renders", slots)

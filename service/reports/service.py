@@ -1,0 +1,158 @@
+"""Issue a report: gather its view, render it off the request's transaction, keep its bytes
+and describe it, in one commit."""
+
+import re
+import threading
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote
+
+from sqlmodel import Session
+
+from service.accounts.models import User
+from service.engagements.models import Engagement
+from service.errors import NotFound
+from service.plans import service as plans
+from service.programmes.models import Organization, Programme
+from service.reports import charts, store
+from service.reports.models import IssuedReport, ReportKind
+from service.reports.rendering import decimal_mark, plain, render_pdf
+from service.reports.subjects import VIEWS
+from service.reports.views import ReportView
+from service.settings import get_settings
+from service.types import Language
+
+
+@dataclass
+class Prepared:
+    """A report ready to render: its view, language and the plain template context."""
+
+    view: ReportView
+    language: str
+    context: dict[str, Any]
+    programme_id: uuid.UUID
+
+
+@lru_cache
+def render_slots() -> threading.BoundedSemaphore:
+    """At most SUPPLIERDEV_MAX_CONCURRENT_RENDERS renders at once per worker; others wait."""
+    return threading.BoundedSemaphore(get_settings().max_concurrent_renders)
+
+
+def language_of(session: Session, user: User, lang: Language | None) -> str:
+    """The asked language, else the user's, else the programme's."""
+    if lang is not None:
+        return lang.value
+    if user.language is not None:
+        return user.language.value
+    programme = session.get(Programme, user.programme_id) if user.programme_id else None
+    return programme.language.value if programme else "en"
+
+
+def prepare(
+    *,
+    session: Session,
+    user: User,
+    kind: ReportKind,
+    subject_id: uuid.UUID,
+    language: str,
+    period: dict[str, date | None] | None = None,
+) -> Prepared:
+    """The view of a report the user may see, and the context its template lays out."""
+    if user.programme_id is None:
+        raise NotFound("no such report subject", field="subject_id")
+    with charts.decimal_mark(decimal_mark(language)):
+        view = VIEWS[kind](session, user, subject_id, language, period or {})
+    programme = session.get(Programme, user.programme_id)
+    assert programme is not None
+    context = plain(
+        {
+            "title": view.title,
+            "subtitle": view.subtitle,
+            "firm": view.firm,
+            "programme": programme.name,
+            "paper": programme.paper_size.value,
+            "currency": programme.currency,
+            "issued_on": plans.today_in(session, programme.id),
+            **view.context,
+        }
+    )
+    return Prepared(view, language, context, programme.id)
+
+
+def issue(
+    *,
+    session: Session,
+    user: User,
+    kind: ReportKind,
+    subject_id: uuid.UUID,
+    lang: Language | None,
+    period: dict[str, date | None] | None = None,
+) -> IssuedReport:
+    """Render a report as PDF, keep its bytes with their sha256 and record it: one commit."""
+    language = language_of(session, user, lang)
+    prepared = prepare(
+        session=session,
+        user=user,
+        kind=kind,
+        subject_id=subject_id,
+        language=language,
+        period=period,
+    )
+    programme_id, user_id, view = prepared.programme_id, user.id, prepared.view
+    session.rollback()  # no transaction (nor SQLite write lock) is held while rendering
+    with render_slots():
+        pdf = render_pdf(view.template, language, prepared.context)
+    sha256, key = store.store(pdf, get_settings().reports_dir)
+    report = IssuedReport(
+        programme_id=programme_id,
+        engagement_id=view.engagement_id,
+        organization_id=view.organization_id,
+        kind=kind,
+        subject_id=subject_id,
+        language=Language(language),
+        title=view.title,
+        sha256=sha256,
+        size=len(pdf),
+        storage_key=key,
+        issued_by=user_id,
+    )
+    session.add(report)
+    session.commit()
+    session.refresh(report)
+    return report
+
+
+def file_name(session: Session, report: IssuedReport) -> tuple[str, str]:
+    """`<kind>-<subject>-<language>-<date>.pdf`: an ASCII-safe name and the original one."""
+    subject = _subject_name(session, report)
+    day = report.created_at.date().isoformat()
+    kind = report.kind.value.replace("_", "-")
+    original = f"{kind}-{subject}-{report.language.value}-{day}.pdf"
+    ascii_subject = unicodedata.normalize("NFKD", subject).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", ascii_subject).strip("-").lower()[:60] or "report"
+    return f"{kind}-{slug}-{report.language.value}-{day}.pdf", original
+
+
+def _subject_name(session: Session, report: IssuedReport) -> str:
+    """The firm a report is about, else its engagement's buyer, else the programme."""
+    organization_id = report.organization_id
+    if organization_id is None and report.engagement_id is not None:
+        engagement = session.get(Engagement, report.engagement_id)
+        organization_id = engagement.buyer_id if engagement else None
+    if organization_id is not None:
+        organization = session.get(Organization, organization_id)
+        if organization is not None:
+            return organization.name
+    programme = session.get(Programme, report.programme_id)
+    return programme.name if programme else "programme"
+
+
+def content_disposition(session: Session, report: IssuedReport) -> str:
+    """An attachment header with the ASCII name and, for the original, `filename*` (RFC 6266)."""
+    safe, original = file_name(session, report)
+    return f"attachment; filename=\"{safe}\"; filename*=UTF-8''{quote(original, safe='')}"
