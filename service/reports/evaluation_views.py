@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from service.analyses.models import Analysis, Finding, KpiSource, KpiValue
+from service.analyses.models import Analysis, Finding, FindingLink, KpiSource, KpiValue
 from service.audits import service as audits
 from service.audits.comparison import compare
-from service.audits.models import Audit, AuditPurpose
+from service.audits.models import Audit, AuditPurpose, Evidence
 from service.audits.templates import Template, template_registry
 from service.engagements.models import Engagement, Participation
 from service.errors import NotFound
@@ -19,6 +19,7 @@ from service.reports.views import ReportView, _kpi_rows, _names, currency_of
 from service.roundtables.models import RoundTable
 from service.roundtables.service import invitees_of
 from service.targets.models import Target, TargetKind
+from workflows import AuditState, ParticipationState
 
 
 def _findings(session: Session, engagement: Engagement, organization_id: Any) -> list[Finding]:
@@ -74,11 +75,17 @@ def audit_view(session: Session, audit: Audit, engagement: Engagement, language:
         for s in score.sections
     ]
     values = {row.question_id: row for row in answers}
-    gaps = []
-    for question_id in score.critical_gaps:
-        question = template.question(question_id)
-        if question is not None:
-            gaps.append({"id": question_id, "text": getattr(question.text, language)})
+    gaps = [
+        {"section": titles[section.id], "text": getattr(question.text, language)}
+        for section, question in template.questions()
+        if question.id in score.critical_gaps
+    ]
+    unanswered = [
+        question
+        for _section, question in template.questions()
+        if question.id not in values
+        or (values[question.id].value is None and not values[question.id].not_applicable)
+    ]
     firm = _names(session, {audit.organization_id}).get(audit.organization_id, "")
     chart = charts.radar(
         "",
@@ -100,7 +107,10 @@ def audit_view(session: Session, audit: Audit, engagement: Engagement, language:
             "sections": sections,
             "radar": chart,
             "critical_gaps": gaps,
-            "answered": len(values),
+            "answered": len(values) - sum(1 for q in unanswered if q.id in values),
+            "questions": sum(1 for _ in template.questions()),
+            "draft": audit.state != AuditState.reviewed,
+            "unanswered_critical": sum(1 for q in unanswered if q.critical),
             "findings": _finding_rows(session, engagement, audit.organization_id, language),
         },
     )
@@ -111,15 +121,34 @@ def _finding_rows(
 ) -> list[dict[str, Any]]:
     areas = _areas(None, language)
     _ = translations(language).gettext
+    findings = _findings(session, engagement, organization_id)
+    evidence = _evidence_of(session, [f.id for f in findings], language)
     return [
         {
             "area": areas.get(f.area, _("Other")),
             "severity": f.severity.value,
             "description": f.description,
             "root_cause": f.root_cause,
+            "evidence": evidence.get(f.id, []),
         }
-        for f in _findings(session, engagement, organization_id)
+        for f in findings
     ]
+
+
+def _evidence_of(session: Session, finding_ids: list[Any], language: str) -> dict[Any, list[str]]:
+    """What each finding rests on: the audit question it links, and the evidence file."""
+    statement = (
+        select(FindingLink, Audit.template_id, Audit.template_version, Evidence.filename)
+        .join(Audit, col(Audit.id) == FindingLink.audit_id)
+        .outerjoin(Evidence, col(Evidence.id) == FindingLink.evidence_id)
+        .where(col(FindingLink.finding_id).in_(finding_ids))
+    )
+    found: dict[Any, list[str]] = {}
+    for link, template_id, version, filename in session.exec(statement).all():
+        question = audits.template_for(template_id, version).question(link.question_id)
+        text = getattr(question.text, language) if question else link.question_id
+        found.setdefault(link.finding_id, []).append(f"{text} ({filename})" if filename else text)
+    return found
 
 
 def comparison_view(session: Session, engagement: Engagement, language: str) -> ReportView:
@@ -129,9 +158,17 @@ def comparison_view(session: Session, engagement: Engagement, language: str) -> 
     data = compare(session, engagement, template)
     titles = _areas(template, language)
     buyer = _names(session, {engagement.buyer_id}).get(engagement.buyer_id, "")
+    states = dict(
+        session.exec(
+            select(Participation.id, Participation.state).where(
+                Participation.engagement_id == engagement.id
+            )
+        ).all()
+    )
     candidates = [
         {
             **row,
+            "selection": _selection(states.get(row["participation_id"])),
             "sections": [
                 {"title": titles[s["section_id"]], "score": s["score"]} for s in row["sections"]
             ],
@@ -161,6 +198,15 @@ def comparison_view(session: Session, engagement: Engagement, language: str) -> 
             "totals": chart,
         },
     )
+
+
+def _selection(state: Any) -> str | None:
+    """ "selected", "not_selected" or, before the buyer's selection, None."""
+    if state is None or state in (ParticipationState.candidate, ParticipationState.evaluated):
+        return None
+    if state == ParticipationState.not_selected:
+        return "not_selected"
+    return "dropped" if state == ParticipationState.dropped else "selected"
 
 
 def _evaluation_template(session: Session, engagement: Engagement) -> Template:

@@ -79,7 +79,7 @@ def _summary(_: Any, data: dict[str, Any], costs: CostTotals, currency: str, lan
     firms, decisions = data["audits"], data["decisions"]
     partners = sum(1 for d in decisions if d["outcome"] != "declined")
     text = _(
-        "%(suppliers)d suppliers finished their improvement plans; the buyer entered a "
+        "%(suppliers)d suppliers closed their improvement plans; the buyer entered a "
         "partnership with %(partners)d of them."
     ) % {
         "suppliers": len(data["indicators"]) - 1 if data["indicators"] else 0,
@@ -185,6 +185,11 @@ def final_view(session: Session, engagement: Engagement, language: str) -> Repor
             None,
         ),
         "costs": costs,
+        "closed_suppliers": sum(
+            1
+            for p in rows
+            if p.organization_id != engagement.buyer_id and p.state == PlanState.closed
+        ),
     }
     data["summary"] = _summary(_, data, costs, currency, language)
     buyer = names.get(engagement.buyer_id, "")
