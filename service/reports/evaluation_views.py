@@ -15,7 +15,7 @@ from service.engagements.models import Engagement, Participation
 from service.errors import NotFound
 from service.reports import charts, formats
 from service.reports.rendering import translations
-from service.reports.views import ReportView, _kpi_rows, _names, currency_of
+from service.reports.views import ReportView, _kpi_rows, _names, currency_of, subtitle_of
 from service.roundtables.models import RoundTable
 from service.roundtables.service import invitees_of
 from service.targets.models import Target, TargetKind
@@ -185,7 +185,7 @@ def comparison_view(session: Session, engagement: Engagement, language: str) -> 
     return ReportView(
         template="comparison.html",
         title=_("Candidate comparison"),
-        subtitle=f"{buyer} — {engagement.title}",
+        subtitle=subtitle_of(buyer, engagement.title),
         firm=buyer,
         engagement_id=engagement.id,
         organization_id=engagement.buyer_id,
@@ -324,7 +324,7 @@ def analysis_view(
     return ReportView(
         template="analysis.html",
         title=_("Improvement analysis"),
-        subtitle=f"{firm} — {engagement.title}",
+        subtitle=subtitle_of(firm, engagement.title),
         firm=firm,
         engagement_id=engagement.id,
         organization_id=analysis.organization_id,

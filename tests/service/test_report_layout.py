@@ -2,7 +2,6 @@
 content area, no text cut with an ellipsis, no chart label outside its chart or on another."""
 
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine
@@ -32,10 +31,10 @@ OVERLONG = (
 
 
 @pytest.fixture
-def demo(engine: Engine, session: Session) -> Iterator[Session]:
+def demo(engine: Engine, session: Session) -> Session:
     load_demo()
     session.rollback()
-    yield session
+    return session
 
 
 def subjects(session: Session, kind: ReportKind) -> list[uuid.UUID]:

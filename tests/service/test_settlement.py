@@ -2,7 +2,6 @@
 their planned cost released and their actual cost kept, and it leaves tracking and the
 monthly report's late list."""
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -23,10 +22,10 @@ FIRM = "Zapatería La Esperanza"
 
 
 @pytest.fixture
-def demo(engine: Engine, session: Session) -> Iterator[Session]:
+def demo(engine: Engine, session: Session) -> Session:
     load_demo()
     session.rollback()
-    yield session
+    return session
 
 
 def _drop(client: TestClient, session: Session) -> tuple[Engagement, Plan]:
