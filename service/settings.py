@@ -25,8 +25,11 @@ class Settings(BaseSettings):
     upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     # Issued PDF reports, kept by their sha256 so that each can be fetched again unchanged.
     reports_dir: Path = VAR_DIR / "reports"
-    # Reports rendered at once per worker; others wait their turn.
-    max_concurrent_renders: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
+    # Reports rendered at once per worker; others wait their turn. One core is left to the
+    # requests of everyone else (bench/reports.py: light-read p99 while reports render).
+    max_concurrent_renders: int = Field(
+        default_factory=lambda: max(1, (os.cpu_count() or 1) - 1), ge=1, le=64
+    )
     default_language: str = Field(default="en", pattern="^(en|es|fr)$")
     # Audit templates and the KPI catalogue; the repository's folder unless set (Docker sets it).
     templates_dir: Path = Path(__file__).resolve().parents[1] / "audit_templates"

@@ -18,11 +18,23 @@ SLACK = 0.5  # points, or chart units: rounding, not overflow
 ELLIPSIS = "…"
 
 
-def _walk(box: Any) -> Iterator[Any]:
-    yield box
+def _walk(box: Any, cell: Any = None) -> Iterator[tuple[Any, Any]]:
+    """Every box with the table cell it lies in, if any; running headers (in the page's
+    margins) left out."""
+    yield box, cell
+    inner = box if isinstance(box, boxes.TableCellBox) else cell
     for child in getattr(box, "children", []):
-        if not isinstance(child, boxes.MarginBox):  # running headers live in the margins
-            yield from _walk(child)
+        if not isinstance(child, boxes.MarginBox):
+            yield from _walk(child, inner)
+
+
+def _beyond_cell(box: Any, cell: Any) -> bool:
+    """A text running out of its table cell, over its neighbour."""
+    if cell is None or not isinstance(box, boxes.TextBox):
+        return False
+    left, right = cell.border_box_x(), cell.border_box_x() + cell.border_width()
+    x = box.border_box_x()
+    return x < left - SLACK or x + box.border_width() > right + SLACK
 
 
 def page_problems(html: str) -> list[str]:
@@ -35,9 +47,11 @@ def page_problems(html: str) -> list[str]:
         page_box = page._page_box
         left, top = page_box.content_box_x(), page_box.content_box_y()
         right, bottom = left + page_box.width, top + page_box.height
-        for box in _walk(page_box):
+        for box, cell in _walk(page_box):
             if box is page_box or isinstance(box, boxes.LineBox):
                 continue
+            if _beyond_cell(box, cell):
+                found.append(f"p{number}: {box.text!r} runs out of its table cell")
             if isinstance(box, boxes.TextBox) and ELLIPSIS in box.text:
                 found.append(f"p{number}: text cut with an ellipsis: {box.text!r}")
             x, y = box.border_box_x(), box.border_box_y()

@@ -105,9 +105,9 @@ def render_pool() -> ProcessPoolExecutor:
 
 
 def _yield_to_requests() -> None:
-    """Render workers run at a lower CPU priority: a report may take a little longer, the
+    """Render workers run at the lowest CPU priority: a report may take a little longer, the
     requests of everyone else stay fast."""
-    os.nice(10)
+    os.nice(19)
 
 
 def render_pdf(template: str, language: str, context: dict[str, Any]) -> bytes:
