@@ -209,6 +209,34 @@ def _selection(state: Any) -> str | None:
     return "dropped" if state == ParticipationState.dropped else "selected"
 
 
+def latest_audit(
+    session: Session, engagement: Engagement, organization_id: Any, language: str
+) -> dict[str, Any] | None:
+    """A firm's latest reviewed audit in the engagement: total, band and section scores."""
+    statement = (
+        select(Audit)
+        .where(
+            Audit.engagement_id == engagement.id,
+            Audit.organization_id == organization_id,
+            Audit.state == AuditState.reviewed,
+        )
+        .order_by(col(Audit.reviewed_at).desc())
+    )
+    audit = session.exec(statement).first()
+    if audit is None:
+        return None
+    template = audits.template_for(audit.template_id, audit.template_version)
+    score = audits.score_of(template, audits.answers_of(session, audit))
+    titles = _areas(template, language)
+    return {
+        "template": getattr(template.title, language),
+        "total": score.total,
+        "band": score.band,
+        "reviewed_on": audit.reviewed_at.date() if audit.reviewed_at else None,
+        "sections": [{"title": titles[s.section_id], "score": s.score} for s in score.sections],
+    }
+
+
 def _evaluation_template(session: Session, engagement: Engagement) -> Template:
     """The template of the engagement's evaluation audits (the most used one)."""
     statement = select(Audit.template_id, Audit.template_version).where(
@@ -331,6 +359,7 @@ def analysis_view(
         context={
             "analysis": analysis,
             "findings": _finding_rows(session, engagement, analysis.organization_id, language),
+            "audit": latest_audit(session, engagement, analysis.organization_id, language),
             "kpis": _kpi_rows(
                 values, targets, language, currency_of(session, engagement.programme_id)
             ),

@@ -6,20 +6,18 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from service.audits import service as audits
 from service.audits.comparison import compare
-from service.audits.models import Audit
 from service.engagements.models import Engagement, Participation
 from service.errors import Conflict
 from service.plans import service as plans
 from service.plans.costs import CostTotals, cost_totals
 from service.plans.models import Action, PartnershipDecision
 from service.reports import charts, formats
-from service.reports.evaluation_views import _areas, _evaluation_template
+from service.reports.evaluation_views import _areas, _evaluation_template, latest_audit
 from service.reports.progress_views import outcomes_of, plans_of, targets_of, values_of
 from service.reports.rendering import translations
 from service.reports.views import ReportView, _kpi_rows, _names, currency_of, subtitle_of
-from workflows import AuditState, ParticipationState, Phase, PlanState
+from workflows import ParticipationState, Phase, PlanState
 
 SELECTED_ON = {
     ParticipationState.selected,
@@ -46,32 +44,6 @@ def unfinished(session: Session, engagement: Engagement, names: dict[Any, str]) 
             name = names.get(participation.supplier_id, "")
             missing.append(f"no partnership decision for {name}")
     return missing
-
-
-def _buyer_audit(session: Session, engagement: Engagement, language: str) -> dict[str, Any] | None:
-    """The buyer's latest reviewed audit: total, band and section scores."""
-    statement = (
-        select(Audit)
-        .where(
-            Audit.engagement_id == engagement.id,
-            Audit.organization_id == engagement.buyer_id,
-            Audit.state == AuditState.reviewed,
-        )
-        .order_by(col(Audit.reviewed_at).desc())
-    )
-    audit = session.exec(statement).first()
-    if audit is None:
-        return None
-    template = audits.template_for(audit.template_id, audit.template_version)
-    score = audits.score_of(template, audits.answers_of(session, audit))
-    titles = _areas(template, language)
-    return {
-        "template": getattr(template.title, language),
-        "total": score.total,
-        "band": score.band,
-        "reviewed_on": audit.reviewed_at.date() if audit.reviewed_at else None,
-        "sections": [{"title": titles[s.section_id], "score": s.score} for s in score.sections],
-    }
 
 
 def _summary(_: Any, data: dict[str, Any], costs: CostTotals, currency: str, language: str) -> str:
@@ -175,7 +147,7 @@ def final_view(session: Session, engagement: Engagement, language: str) -> Repor
             }
             for d in decisions
         ],
-        "buyer_audit": _buyer_audit(session, engagement, language),
+        "buyer_audit": latest_audit(session, engagement, engagement.buyer_id, language),
         "buyer_plan": next(
             (
                 {"state": p.state.value, "ends_on": plans.ends_on(p)}
