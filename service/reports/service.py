@@ -14,13 +14,14 @@ from urllib.parse import quote
 from sqlmodel import Session
 
 from service.accounts.models import User
+from service.database import read_session
 from service.engagements.models import Engagement
-from service.errors import NotFound
+from service.errors import NotFound, ProblemError
 from service.plans import service as plans
 from service.programmes.models import Organization, Programme
 from service.reports import charts, store
 from service.reports.models import IssuedReport, ReportKind
-from service.reports.rendering import decimal_mark, plain, render_pdf
+from service.reports.rendering import decimal_mark, plain, render, render_pool
 from service.reports.subjects import VIEWS
 from service.reports.views import ReportView
 from service.settings import get_settings
@@ -84,6 +85,66 @@ def prepare(
     return Prepared(view, language, context, programme.id)
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """What a render worker sends back: the report's description and its bytes."""
+
+    title: str
+    engagement_id: uuid.UUID | None
+    organization_id: uuid.UUID | None
+    programme_id: uuid.UUID
+    pdf: bytes
+
+
+def render_report(
+    user_id: uuid.UUID,
+    kind: ReportKind,
+    subject_id: uuid.UUID,
+    language: str,
+    period: dict[str, date | None] | None,
+) -> Rendered | tuple[type[ProblemError], str, dict[str, Any]]:
+    """What a render worker does: read the view from the database, lay it out and render
+    it, all at the worker's low priority, so that the server process spends no CPU on it.
+    A refusal (404, 403, 409) comes back as (class, detail, extra), to be raised again."""
+    with read_session() as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        try:
+            prepared = prepare(
+                session=session,
+                user=user,
+                kind=kind,
+                subject_id=subject_id,
+                language=language,
+                period=period,
+            )
+        except ProblemError as error:
+            return type(error), error.detail, error.extra
+    view = prepared.view
+    pdf = render(view.template, language, prepared.context)
+    return Rendered(
+        view.title, view.engagement_id, view.organization_id, prepared.programme_id, pdf
+    )
+
+
+def render_in_worker(
+    user_id: uuid.UUID,
+    kind: ReportKind,
+    subject_id: uuid.UUID,
+    language: str,
+    period: dict[str, date | None] | None,
+) -> Rendered | tuple[type[ProblemError], str, dict[str, Any]]:
+    """`render_report` in a render worker process; the calling thread waits for it."""
+    return render_pool().submit(render_report, user_id, kind, subject_id, language, period).result()
+
+
+def _refusal(kind: type[ProblemError], detail: str, extra: dict[str, Any]) -> ProblemError:
+    error = kind.__new__(kind)
+    Exception.__init__(error, detail)
+    error.detail, error.extra, error.headers = detail, extra, {}
+    return error
+
+
 def issue(
     *,
     session: Session,
@@ -93,31 +154,28 @@ def issue(
     lang: Language | None,
     period: dict[str, date | None] | None = None,
 ) -> IssuedReport:
-    """Render a report as PDF, keep its bytes with their sha256 and record it: one commit."""
+    """Render a report as PDF in a worker process, keep its bytes with their sha256 and
+    record it: one commit."""
+    if user.programme_id is None:
+        raise NotFound("no such report subject", field="subject_id")
     language = language_of(session, user, lang)
-    prepared = prepare(
-        session=session,
-        user=user,
-        kind=kind,
-        subject_id=subject_id,
-        language=language,
-        period=period,
-    )
-    programme_id, user_id, view = prepared.programme_id, user.id, prepared.view
+    user_id = user.id
     session.rollback()  # no transaction (nor SQLite write lock) is held while rendering
     with render_slots():
-        pdf = render_pdf(view.template, language, prepared.context)
-    sha256, key = store.store(pdf, get_settings().reports_dir)
+        outcome = render_in_worker(user_id, kind, subject_id, language, period)
+    if isinstance(outcome, tuple):
+        raise _refusal(*outcome)
+    sha256, key = store.store(outcome.pdf, get_settings().reports_dir)
     report = IssuedReport(
-        programme_id=programme_id,
-        engagement_id=view.engagement_id,
-        organization_id=view.organization_id,
+        programme_id=outcome.programme_id,
+        engagement_id=outcome.engagement_id,
+        organization_id=outcome.organization_id,
         kind=kind,
         subject_id=subject_id,
         language=Language(language),
-        title=view.title,
+        title=outcome.title,
         sha256=sha256,
-        size=len(pdf),
+        size=len(outcome.pdf),
         storage_key=key,
         issued_by=user_id,
     )

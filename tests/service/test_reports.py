@@ -403,9 +403,9 @@ def test_renders_wait_for_a_free_slot(
     monkeypatch.setattr(get_settings(), "max_concurrent_renders", slots)
     router.render_slots.cache_clear()
     running, peak, lock = 0, 0, threading.Lock()
-    real = router.render_pdf
+    real = router.render_in_worker
 
-    def counting(template: str, language: str, context: dict[str, object]) -> bytes:
+    def counting(*args: object) -> object:
         nonlocal running, peak
         with lock:
             running += 1
@@ -413,9 +413,9 @@ def test_renders_wait_for_a_free_slot(
         time.sleep(0.3)
         with lock:
             running -= 1
-        return real(template, language, context)
+        return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(router, "render_pdf", counting)
+    monkeypatch.setattr(router, "render_in_worker", counting)
     plan = calzado_plans(demo)[0]
     token = headers(BROKER)
     statuses: list[int] = []
