@@ -37,6 +37,7 @@ class PlanSnapshot:
     final_audit_reviewed: bool = False
     missing_final_kpis: tuple[str, ...] = ()  # KPIs with a baseline but no final value
     in_plans_phase: bool = True
+    supplier_dropped: bool = False  # its participation was dropped
 
 
 def _ready(s: PlanSnapshot) -> list[str]:
@@ -83,6 +84,11 @@ last_month_over = Guard[PlanSnapshot](
     "last_month_over",
     "the plan's last month is over",
     lambda s: unless(s.today >= s.ends_on, f"the plan runs until {s.ends_on.isoformat()}"),
+)
+supplier_dropped = Guard[PlanSnapshot](
+    "supplier_dropped",
+    "its supplier was dropped from the engagement (dropping the supplier cancels the plan)",
+    lambda s: unless(s.supplier_dropped, f"the supplier of {s.firm} was not dropped"),
 )
 final_results = Guard[PlanSnapshot](
     "final_results",
@@ -138,7 +144,7 @@ TRANSITIONS: list[dict[str, Any]] = [
             PlanState.final_review,
         ],
         "dest": PlanState.cancelled,
-        "conditions": [],
+        "conditions": [supplier_dropped],
     },
 ]
 

@@ -38,6 +38,7 @@ def settle_if_dropped(
             today=plan.starts_on,
             starts_on=plan.starts_on,
             ends_on=plan.starts_on,
+            supplier_dropped=True,
         )
         destination = apply_to_plan(snapshot, "cancel", why)
         source, plan.state, plan.version = plan.state, destination, plan.version + 1

@@ -2,6 +2,7 @@
 content area, no text cut with an ellipsis, no chart label outside its chart or on another."""
 
 import uuid
+from datetime import date
 
 import pytest
 from sqlalchemy import Engine
@@ -14,6 +15,7 @@ from service.demo import load_demo
 from service.engagements.models import Engagement
 from service.plans.models import Plan
 from service.programmes.models import Organization
+from service.reports import charts, formats
 from service.reports import service as reports
 from service.reports.models import ReportKind
 from service.reports.rendering import render_html
@@ -96,3 +98,37 @@ def test_an_overlong_firm_name_wraps_instead_of_overflowing(
         subject = demo.exec(select(Plan.id).where(Plan.organization_id == firm.id)).one()
     found = [p for language in LANGUAGES for p in problems(demo, kind, subject, language)]
     assert found == []
+
+
+def test_gantt_month_labels_are_left_out_rather_than_cut_or_overlapping() -> None:
+    """A plan starting on 26 April: "Apr 26" has no room before "May 26" (was "Ap…")."""
+    start, end = date(2026, 4, 26), date(2026, 10, 26)
+    rows = [("Training", start, date(2026, 6, 1), 100, "done")]
+    names = [formats.month(date(2026, month, 1), "en") for month in range(4, 11)]
+    chart = charts.gantt("", start, end, rows, None, names)
+    assert chart_problems(chart) == []
+    assert ">Apr 26<" not in chart
+    assert ">May 26<" in chart
+
+
+def test_trend_dates_close_together_keep_the_last_and_do_not_overlap() -> None:
+    points = [(date(2026, 9, 1), 80.0), (date(2026, 10, 15), 85.0), (date(2026, 10, 20), 90.0)]
+    chart = charts.trend(
+        "", [("Taller de Calzado Hermanos Ruiz", points)], 78, 95, "%", lambda d: f"{d:%d %b %y}"
+    )
+    assert chart_problems(chart) == []
+    assert ">20 Oct 26<" in chart
+    assert ">15 Oct 26<" not in chart
+
+
+def test_long_radar_and_bar_labels_wrap_inside_the_chart() -> None:
+    titles = [
+        "Aseguramiento de la calidad del producto y del proceso",
+        "Proceso productivo y distribución de planta",
+        "Medio ambiente, salud y seguridad ocupacional",
+        "Cumplimiento de entregas",
+        "Personal y competencias",
+    ]
+    radar = charts.radar("", [(t, 50.0) for t in titles], [70.0, None, None, None, None], "Meta")
+    bars = charts.bars("", [(t, 40.0, 60.0) for t in titles], ("Antes", "Después"), "%")
+    assert (chart_problems(radar), chart_problems(bars)) == ([], [])
