@@ -35,8 +35,11 @@ class Settings(BaseSettings):
     s3_endpoint_url: str | None = None  # for S3-compatible servers; AWS when unset
     s3_region: str = "us-east-1"
     s3_prefix: str = ""
-    # Reports rendered at once per worker; others wait their turn.
-    max_concurrent_renders: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1, le=64)
+    # Reports rendered at once per worker; others wait their turn. One core is left to the
+    # requests of everyone else (bench/reports.py: light-read p99 while reports render).
+    max_concurrent_renders: int = Field(
+        default_factory=lambda: max(1, (os.cpu_count() or 1) - 1), ge=1, le=64
+    )
     default_language: str = Field(default="en", pattern="^(en|es|fr)$")
     # Audit templates and the KPI catalogue; the repository's folder unless set (Docker sets it).
     templates_dir: Path = Path(__file__).resolve().parents[1] / "audit_templates"

@@ -19,6 +19,7 @@ class PlanState(StrEnum):
     in_progress = "in_progress"
     final_review = "final_review"
     closed = "closed"
+    cancelled = "cancelled"  # its supplier dropped out: settled, open actions cancelled
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class PlanSnapshot:
     final_audit_reviewed: bool = False
     missing_final_kpis: tuple[str, ...] = ()  # KPIs with a baseline but no final value
     in_plans_phase: bool = True
+    supplier_dropped: bool = False  # its participation was dropped
 
 
 def _ready(s: PlanSnapshot) -> list[str]:
@@ -83,6 +85,11 @@ last_month_over = Guard[PlanSnapshot](
     "the plan's last month is over",
     lambda s: unless(s.today >= s.ends_on, f"the plan runs until {s.ends_on.isoformat()}"),
 )
+supplier_dropped = Guard[PlanSnapshot](
+    "supplier_dropped",
+    "its supplier was dropped from the engagement (dropping the supplier cancels the plan)",
+    lambda s: unless(s.supplier_dropped, f"the supplier of {s.firm} was not dropped"),
+)
 final_results = Guard[PlanSnapshot](
     "final_results",
     "a reviewed final audit with the evaluation's template, and final values of the baseline KPIs",
@@ -126,15 +133,28 @@ TRANSITIONS: list[dict[str, Any]] = [
         "dest": PlanState.closed,
         "conditions": [in_plans_phase, final_results],
     },
+    {
+        # Only when its supplier is dropped (service/plans/settlement.py): never a route.
+        "trigger": "cancel",
+        "source": [
+            PlanState.draft,
+            PlanState.submitted,
+            PlanState.approved,
+            PlanState.in_progress,
+            PlanState.final_review,
+        ],
+        "dest": PlanState.cancelled,
+        "conditions": [supplier_dropped],
+    },
 ]
 
 PLAN: Workflow[PlanState, PlanSnapshot] = Workflow(
     name="plan",
     states=PlanState,
     initial=PlanState.draft,
-    terminal=frozenset({PlanState.closed}),
+    terminal=frozenset({PlanState.closed, PlanState.cancelled}),
     table=TRANSITIONS,
-    requires_reason=frozenset({"return_to_draft"}),
+    requires_reason=frozenset({"return_to_draft", "cancel"}),
     state_of=lambda s: s.state,
     subject_of=lambda s: f"the plan of {s.firm}",
     state_noun="state",

@@ -19,6 +19,7 @@ from service.engagements.steps import move_participation
 from service.errors import Conflict, NotFound
 from service.guards import decide
 from service.history import EventKind, SubjectKind, record_event
+from service.plans.settlement import settle_if_dropped
 from service.programmes.models import Organization, OrganizationKind
 from service.versioning import bump_version, check_version
 from workflows import apply, candidate_addition_blocked_by, held_phase_after
@@ -184,13 +185,16 @@ def transition_participation(
 ) -> Participation:
     """Move one supplier's participation by a trigger, with the event, in one commit."""
     check_version(participation.version, version)
-    move_participation(
+    destination = move_participation(
         session=session,
         actor=actor,
         engagement=engagement,
         participation=participation,
         trigger=trigger,
         reason=reason,
+    )
+    settle_if_dropped(
+        session, actor=actor, participation=participation, state=destination, reason=reason
     )
     session.commit()
     session.refresh(participation)

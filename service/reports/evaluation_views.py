@@ -6,20 +6,20 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from service.analyses.models import Analysis, Finding, KpiSource, KpiValue
+from service.analyses.models import Analysis, Finding, FindingLink, KpiSource, KpiValue
 from service.audits import service as audits
 from service.audits.comparison import compare
-from service.audits.models import Audit, AuditPurpose
+from service.audits.models import Audit, AuditPurpose, Evidence
 from service.audits.templates import Template, template_registry
 from service.engagements.models import Engagement, Participation
 from service.errors import NotFound
-from service.kpis import kpi_catalogue
-from service.reports import charts
+from service.reports import charts, formats
 from service.reports.rendering import translations
-from service.reports.views import ReportView, _kpi_rows, _names
+from service.reports.views import ReportView, _kpi_rows, _names, currency_of, subtitle_of
 from service.roundtables.models import RoundTable
 from service.roundtables.service import invitees_of
 from service.targets.models import Target, TargetKind
+from workflows import AuditState, ParticipationState
 
 
 def _findings(session: Session, engagement: Engagement, organization_id: Any) -> list[Finding]:
@@ -75,11 +75,17 @@ def audit_view(session: Session, audit: Audit, engagement: Engagement, language:
         for s in score.sections
     ]
     values = {row.question_id: row for row in answers}
-    gaps = []
-    for question_id in score.critical_gaps:
-        question = template.question(question_id)
-        if question is not None:
-            gaps.append({"id": question_id, "text": getattr(question.text, language)})
+    gaps = [
+        {"section": titles[section.id], "text": getattr(question.text, language)}
+        for section, question in template.questions()
+        if question.id in score.critical_gaps
+    ]
+    unanswered = [
+        question
+        for _section, question in template.questions()
+        if question.id not in values
+        or (values[question.id].value is None and not values[question.id].not_applicable)
+    ]
     firm = _names(session, {audit.organization_id}).get(audit.organization_id, "")
     chart = charts.radar(
         "",
@@ -101,7 +107,10 @@ def audit_view(session: Session, audit: Audit, engagement: Engagement, language:
             "sections": sections,
             "radar": chart,
             "critical_gaps": gaps,
-            "answered": len(values),
+            "answered": len(values) - sum(1 for q in unanswered if q.id in values),
+            "questions": sum(1 for _ in template.questions()),
+            "draft": audit.state != AuditState.reviewed,
+            "unanswered_critical": sum(1 for q in unanswered if q.critical),
             "findings": _finding_rows(session, engagement, audit.organization_id, language),
         },
     )
@@ -112,15 +121,34 @@ def _finding_rows(
 ) -> list[dict[str, Any]]:
     areas = _areas(None, language)
     _ = translations(language).gettext
+    findings = _findings(session, engagement, organization_id)
+    evidence = _evidence_of(session, [f.id for f in findings], language)
     return [
         {
             "area": areas.get(f.area, _("Other")),
             "severity": f.severity.value,
             "description": f.description,
             "root_cause": f.root_cause,
+            "evidence": evidence.get(f.id, []),
         }
-        for f in _findings(session, engagement, organization_id)
+        for f in findings
     ]
+
+
+def _evidence_of(session: Session, finding_ids: list[Any], language: str) -> dict[Any, list[str]]:
+    """What each finding rests on: the audit question it links, and the evidence file."""
+    statement = (
+        select(FindingLink, Audit.template_id, Audit.template_version, Evidence.filename)
+        .join(Audit, col(Audit.id) == FindingLink.audit_id)
+        .outerjoin(Evidence, col(Evidence.id) == FindingLink.evidence_id)
+        .where(col(FindingLink.finding_id).in_(finding_ids))
+    )
+    found: dict[Any, list[str]] = {}
+    for link, template_id, version, filename in session.exec(statement).all():
+        question = audits.template_for(template_id, version).question(link.question_id)
+        text = getattr(question.text, language) if question else link.question_id
+        found.setdefault(link.finding_id, []).append(f"{text} ({filename})" if filename else text)
+    return found
 
 
 def comparison_view(session: Session, engagement: Engagement, language: str) -> ReportView:
@@ -130,9 +158,17 @@ def comparison_view(session: Session, engagement: Engagement, language: str) -> 
     data = compare(session, engagement, template)
     titles = _areas(template, language)
     buyer = _names(session, {engagement.buyer_id}).get(engagement.buyer_id, "")
+    states = dict(
+        session.exec(
+            select(Participation.id, Participation.state).where(
+                Participation.engagement_id == engagement.id
+            )
+        ).all()
+    )
     candidates = [
         {
             **row,
+            "selection": _selection(states.get(row["participation_id"])),
             "sections": [
                 {"title": titles[s["section_id"]], "score": s["score"]} for s in row["sections"]
             ],
@@ -149,7 +185,7 @@ def comparison_view(session: Session, engagement: Engagement, language: str) -> 
     return ReportView(
         template="comparison.html",
         title=_("Candidate comparison"),
-        subtitle=f"{buyer} — {engagement.title}",
+        subtitle=subtitle_of(buyer, engagement.title),
         firm=buyer,
         engagement_id=engagement.id,
         organization_id=engagement.buyer_id,
@@ -162,6 +198,43 @@ def comparison_view(session: Session, engagement: Engagement, language: str) -> 
             "totals": chart,
         },
     )
+
+
+def _selection(state: Any) -> str | None:
+    """ "selected", "not_selected" or, before the buyer's selection, None."""
+    if state is None or state in (ParticipationState.candidate, ParticipationState.evaluated):
+        return None
+    if state == ParticipationState.not_selected:
+        return "not_selected"
+    return "dropped" if state == ParticipationState.dropped else "selected"
+
+
+def latest_audit(
+    session: Session, engagement: Engagement, organization_id: Any, language: str
+) -> dict[str, Any] | None:
+    """A firm's latest reviewed audit in the engagement: total, band and section scores."""
+    statement = (
+        select(Audit)
+        .where(
+            Audit.engagement_id == engagement.id,
+            Audit.organization_id == organization_id,
+            Audit.state == AuditState.reviewed,
+        )
+        .order_by(col(Audit.reviewed_at).desc())
+    )
+    audit = session.exec(statement).first()
+    if audit is None:
+        return None
+    template = audits.template_for(audit.template_id, audit.template_version)
+    score = audits.score_of(template, audits.answers_of(session, audit))
+    titles = _areas(template, language)
+    return {
+        "template": getattr(template.title, language),
+        "total": score.total,
+        "band": score.band,
+        "reviewed_on": audit.reviewed_at.date() if audit.reviewed_at else None,
+        "sections": [{"title": titles[s.section_id], "score": s.score} for s in score.sections],
+    }
 
 
 def _evaluation_template(session: Session, engagement: Engagement) -> Template:
@@ -203,13 +276,12 @@ def round_table_view(
         | {engagement.buyer_id},
     )
     areas = _areas(None, language)
-    catalogue = kpi_catalogue()
+    currency = currency_of(session, engagement.programme_id)
     agreed = []
     for t in targets:
         subject = ""
         if t.kind == TargetKind.kpi and t.kpi:
-            kpi = catalogue.get(t.kpi)
-            subject = f"{getattr(kpi.name, language)} ({kpi.unit})" if kpi else t.kpi
+            subject = formats.kpi_label(t.kpi, language, currency)
         elif t.kind == TargetKind.audit_section and t.section_id:
             subject = areas.get(t.section_id, t.section_id)
         agreed.append(
@@ -218,6 +290,7 @@ def round_table_view(
                 "kind": t.kind.value,
                 "subject": subject,
                 "value": t.value,
+                "kpi": t.kpi if t.kind == TargetKind.kpi else None,
                 "due_on": t.due_on,
                 "party": t.party.value if t.party else None,
                 "text": t.text,
@@ -235,7 +308,7 @@ def round_table_view(
         context={
             "round_table": round_table,
             "starts_on": local.date(),
-            "starts_at": f"{local:%H:%M} ({round_table.timezone})",
+            "starts_at": formats.clock(round_table.starts_at, round_table.timezone, language),
             "attendance": [
                 {
                     "name": names.get(i.organization_id, ""),
@@ -279,13 +352,16 @@ def analysis_view(
     return ReportView(
         template="analysis.html",
         title=_("Improvement analysis"),
-        subtitle=f"{firm} — {engagement.title}",
+        subtitle=subtitle_of(firm, engagement.title),
         firm=firm,
         engagement_id=engagement.id,
         organization_id=analysis.organization_id,
         context={
             "analysis": analysis,
             "findings": _finding_rows(session, engagement, analysis.organization_id, language),
-            "kpis": _kpi_rows(values, targets, language),
+            "audit": latest_audit(session, engagement, analysis.organization_id, language),
+            "kpis": _kpi_rows(
+                values, targets, language, currency_of(session, engagement.programme_id)
+            ),
         },
     )

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from sqlmodel import Field, SQLModel
 
-from service.types import Language, UTCDateTime, enum_type, utcnow
+from service.types import Day, InputModel, Language, UTCDateTime, enum_type, utcnow
 
 
 class ReportKind(StrEnum):
@@ -52,3 +52,15 @@ class ReportPublic(SQLModel):
     size: int
     issued_by: uuid.UUID
     created_at: datetime
+
+
+class ReportRequest(InputModel):
+    """Which report, about what: the id of the audit, engagement (`comparison`, `monthly`,
+    `final`), round table, analysis or plan, or the programme's id for `programme`. The
+    programme report covers a reporting period, by default from the programme's first
+    engagement to today."""
+
+    kind: ReportKind
+    subject_id: uuid.UUID
+    period_from: Day = Field(default=None)
+    period_to: Day = Field(default=None)

@@ -6,7 +6,6 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -14,24 +13,23 @@ from urllib.parse import unquote, urlparse
 
 import jinja2
 from babel import Locale
-from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
 from markupsafe import Markup
 from sqlmodel import SQLModel
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
+from service.reports import formats
+from service.reports.formats import LOCALE_OF
 from service.reports.words import word_function
 from service.settings import get_settings
 
 TEMPLATES = Path(__file__).with_name("templates").resolve()
 LOCALES = Path(__file__).with_name("locales")
 LANGUAGES = ("en", "es", "fr")
-# The locale each report language formats dates, numbers and money in.
-LOCALE_OF = {"en": "en_US", "es": "es_NI", "fr": "fr_FR"}
+__all__ = ["LOCALE_OF", "TEMPLATES", "plain", "render_pdf"]
 
 
 class TemplateFolderFetcher(URLFetcher):
@@ -80,27 +78,14 @@ def environment(language: str) -> jinja2.Environment:
     catalogue = translations(language)
     env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
     env.globals["word"] = word_function(catalogue.gettext)
-    locale = Locale.parse(LOCALE_OF[language])
-    env.filters["day"] = lambda value: format_date(value, "medium", locale=locale) if value else "—"
-    env.filters["long_day"] = lambda value: format_date(value, "long", locale=locale)
-    env.filters["short_day"] = lambda value: format_date(value, "short", locale=locale)
-    env.filters["number"] = lambda value, digits=0: _number(value, digits, locale)
-    env.filters["money"] = lambda value, currency: _money(value, currency, locale)
+    env.filters["day"] = lambda value: formats.day(value, language)
+    env.filters["long_day"] = lambda value: formats.long_day(value, language)
+    env.filters["number"] = lambda value, digits=0: formats.number(value, digits, language)
+    env.filters["score"] = lambda value: formats.score(value, language)
+    env.filters["money"] = lambda value, currency: formats.money(value, currency, language)
+    env.filters["kpi"] = lambda value, key: formats.kpi_value(key, value, language)
     env.filters["svg"] = Markup  # charts are built and escaped by service.reports.charts
     return env
-
-
-def _number(value: Any, digits: int, locale: Locale) -> str:
-    if value is None:
-        return "—"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(Decimal(str(value)), format=pattern, locale=locale)
-
-
-def _money(value: Any, currency: str, locale: Locale) -> str:
-    if value is None:
-        return "—"
-    return format_currency(Decimal(str(value)), currency, locale=locale)
 
 
 def render_html(template: str, language: str, context: dict[str, Any]) -> str:
@@ -120,9 +105,9 @@ def render_pool() -> ProcessPoolExecutor:
 
 
 def _yield_to_requests() -> None:
-    """Render workers run at a lower CPU priority: a report may take a little longer, the
+    """Render workers run at the lowest CPU priority: a report may take a little longer, the
     requests of everyone else stay fast."""
-    os.nice(10)
+    os.nice(19)
 
 
 def render_pdf(template: str, language: str, context: dict[str, Any]) -> bytes:
@@ -162,10 +147,9 @@ def decimal_mark(language: str) -> str:
 
 def month_names(language: str, first: date, count: int) -> list[str]:
     """Short month names from a first month on, in a language: for chart axes."""
-    locale = Locale.parse(LOCALE_OF[language])
     names = []
     year, month = first.year, first.month
     for _ in range(count):
-        names.append(format_date(date(year, month, 1), "MMM yy", locale=locale))
+        names.append(formats.month(date(year, month, 1), language))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return names

@@ -1,7 +1,6 @@
 """The view data of each report, gathered and computed in Python; templates only lay it out."""
 
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -11,17 +10,18 @@ from sqlmodel import Session, col, select
 
 from service.analyses.models import KpiSource, KpiValue
 from service.engagements.models import Engagement, Participation
-from service.kpis import kpi_catalogue
 from service.plans import queries as plans
 from service.plans.costs import CostTotals, cost_totals
 from service.plans.models import Action, Plan
+from service.programmes.calendar import ends_on
 from service.programmes.models import Organization, Programme
-from service.reports import charts
+from service.reports import charts, formats
 from service.reports.rendering import month_names, translations
-from service.reports.words import word_function
 from service.targets.models import Target, TargetKind
-from workflows import ParticipationState, Phase
+from workflows import ParticipationState, PlanState
+from workflows.plan_health import ActionStatus
 
+OPEN_STATUSES = (ActionStatus.planned, ActionStatus.in_progress)
 OUTCOMES = (
     ParticipationState.partner,
     ParticipationState.conditional_partner,
@@ -42,6 +42,12 @@ class ReportView:
     context: dict[str, Any] = field(default_factory=dict)
 
 
+def subtitle_of(firm: str, title: str, *more: str) -> str:
+    """ "Firm — engagement title", without the firm twice when the title names it already."""
+    parts = [title, *more] if firm and firm in title else [firm, title, *more]
+    return " — ".join(part for part in parts if part)
+
+
 def _names(session: Session, ids: set[Any]) -> dict[Any, str]:
     statement = select(Organization.id, Organization.name).where(col(Organization.id).in_(ids))
     return dict(session.exec(statement).all())
@@ -51,37 +57,71 @@ def _costs(session: Session, *conditions: Any) -> CostTotals:
     return cost_totals(plans.cost_lines(session, *conditions))
 
 
+def currency_of(session: Session, programme_id: Any) -> str:
+    """The programme's currency: money units of KPIs and costs are written in it."""
+    programme = session.get(Programme, programme_id)
+    return programme.currency if programme else ""
+
+
 def _kpi_rows(
-    values: list[KpiValue], targets: dict[str, str], language: str
+    values: list[KpiValue], targets: dict[str, str], language: str, currency: str
 ) -> list[dict[str, Any]]:
-    """Per KPI: its name, unit, baseline, target, latest review value and final value."""
-    catalogue = kpi_catalogue()
+    """Per KPI: its key, label (name and unit in the report's language), baseline, target,
+    latest review value and final value."""
     rows = []
     for key in sorted({v.kpi for v in values} | set(targets)):
         own = sorted((v for v in values if v.kpi == key), key=lambda v: v.measured_on)
         by_source = {source: [v for v in own if v.source == source] for source in KpiSource}
-        kpi = catalogue.get(key)
         rows.append(
             {
-                "name": getattr(kpi.name, language) if kpi else key,
-                "unit": kpi.unit if kpi else "",
-                "baseline": _decimal(by_source[KpiSource.baseline][0].value)
-                if by_source[KpiSource.baseline]
-                else None,
+                "key": key,
+                "label": formats.kpi_label(key, language, currency),
+                "baseline": _first(by_source[KpiSource.baseline]),
                 "target": _decimal(targets[key]) if key in targets else None,
-                "latest": _decimal(by_source[KpiSource.review][-1].value)
-                if by_source[KpiSource.review]
-                else None,
-                "final": _decimal(by_source[KpiSource.final][-1].value)
-                if by_source[KpiSource.final]
-                else None,
+                "latest": _last(by_source[KpiSource.review]),
+                "final": _last(by_source[KpiSource.final]),
             }
         )
     return rows
 
 
+def _first(values: list[KpiValue]) -> Decimal | None:
+    return _decimal(values[0].value) if values else None
+
+
+def _last(values: list[KpiValue]) -> Decimal | None:
+    return _decimal(values[-1].value) if values else None
+
+
 def _decimal(text: str) -> Decimal:
     return Decimal(text)
+
+
+def standing(plan: Plan, health: Any, outcome: str | None) -> dict[str, Any]:
+    """What a report says of a plan: its health while it is in progress; otherwise its
+    state, and once closed the supplier's partnership outcome where it was decided. Late
+    actions and missed reviews count only while it is in progress."""
+    live = plan.state == PlanState.in_progress
+    return {
+        "live": live,
+        "health": health.health.value if live else None,
+        "state": plan.state.value,
+        "outcome": outcome if plan.state == PlanState.closed else None,
+        "late_actions": list(health.late_actions) if live else [],
+        "months_without_review": health.months_without_review if live else 0,
+        "actual": health.actual_progress,
+        "expected": health.expected_progress,
+    }
+
+
+def outcome_of(session: Session, participation_id: Any) -> str | None:
+    """The supplier's partnership outcome, once the buyer decided."""
+    if participation_id is None:
+        return None
+    participation = session.get(Participation, participation_id)
+    if participation is None or participation.state not in OUTCOMES:
+        return None
+    return participation.state.value
 
 
 def plan_view(
@@ -97,7 +137,7 @@ def plan_view(
         | {a.provider_id for a in actions if a.provider_id},
     )
     health = plans.health_of(plan, actions, reviews, today)
-    ends = plans.ends_on(plan)
+    ends = ends_on(plan)
     values = list(
         session.exec(
             select(KpiValue).where(
@@ -129,115 +169,26 @@ def plan_view(
     return ReportView(
         template="plan.html",
         title=_("Improvement plan"),
-        subtitle=f"{firm} — {engagement.title}",
+        subtitle=subtitle_of(firm, engagement.title),
         firm=firm,
         engagement_id=engagement.id,
         organization_id=plan.organization_id,
         context={
             "plan": plan,
             "ends_on": ends,
-            "health": health,
+            "standing": standing(plan, health, outcome_of(session, plan.participation_id)),
             "early_investments": [a.title for a in plans.early_investments(plan, actions)],
             "schedule": chart,
             "actions": [
                 {
                     "action": a,
                     "provider": names.get(a.provider_id) if a.provider_id else None,
+                    "to_tender": a.provider_id is None and a.status in OPEN_STATUSES,
                 }
                 for a in actions
             ],
             "costs": costs,
-            "kpis": _kpi_rows(values, targets, language),
+            "kpis": _kpi_rows(values, targets, language, currency_of(session, plan.programme_id)),
             "reviews": reviews,
         },
     )
-
-
-def programme_view(
-    session: Session, programme: Programme, language: str, today: date
-) -> ReportView:
-    """The programme for the unit and its donors: engagements by phase, suppliers served,
-    outcomes, KPI improvements, cost shares by payer, planned against actual."""
-    engagements = list(
-        session.exec(select(Engagement).where(Engagement.programme_id == programme.id)).all()
-    )
-    by_phase = Counter(e.phase for e in engagements)
-    participations = list(
-        session.exec(
-            select(Participation).where(
-                col(Participation.engagement_id).in_([e.id for e in engagements])
-            )
-        ).all()
-    )
-    served = {
-        p.supplier_id
-        for p in participations
-        if p.state
-        not in {
-            ParticipationState.candidate,
-            ParticipationState.evaluated,
-            ParticipationState.not_selected,
-        }
-    }
-    outcomes = Counter(p.state for p in participations if p.state in OUTCOMES)
-    values = list(
-        session.exec(
-            select(KpiValue).where(col(KpiValue.engagement_id).in_([e.id for e in engagements]))
-        ).all()
-    )
-    costs = _costs(session, Plan.programme_id == programme.id)
-    phases = [phase for phase in Phase if by_phase[phase]]
-    _ = translations(language).gettext
-    word = word_function(_)
-    return ReportView(
-        template="programme.html",
-        title=_("Programme report"),
-        subtitle=programme.name,
-        firm="",
-        engagement_id=None,
-        organization_id=None,
-        context={
-            "engagements": len(engagements),
-            "by_phase": [(phase.value, by_phase[phase]) for phase in phases],
-            "portfolio": charts.portfolio(
-                "", [(word("phase", phase.value), by_phase[phase]) for phase in phases]
-            ),
-            "served": len(served),
-            "outcomes": [(state.value, outcomes[state]) for state in OUTCOMES],
-            "improvements": _improvements(values, language),
-            "costs": costs,
-            "today": today,
-        },
-    )
-
-
-def _improvements(values: list[KpiValue], language: str) -> list[dict[str, Any]]:
-    """Per KPI, over the firms measured both at baseline and at the end: how many, the mean
-    before and after, and how many improved in the KPI's better direction."""
-    catalogue = kpi_catalogue()
-    pairs: dict[str, list[tuple[Decimal, Decimal]]] = {}
-    series: dict[tuple[Any, Any, str], list[KpiValue]] = {}
-    for value in values:
-        series.setdefault((value.engagement_id, value.organization_id, value.kpi), []).append(value)
-    for (_engagement, _organization, key), own in sorted(series.items(), key=str):
-        own.sort(key=lambda v: v.measured_on)
-        before = [v for v in own if v.source == KpiSource.baseline]
-        after = [v for v in own if v.source == KpiSource.final]
-        if before and after:
-            pairs.setdefault(key, []).append((Decimal(before[0].value), Decimal(after[-1].value)))
-    rows = []
-    for key in sorted(pairs):
-        kpi = catalogue[key]
-        firms_pairs = pairs[key]
-        better = (lambda b, a: a > b) if kpi.better == "higher" else (lambda b, a: a < b)
-        rows.append(
-            {
-                "name": getattr(kpi.name, language),
-                "unit": kpi.unit,
-                "firms": len(firms_pairs),
-                "before": sum(b for b, _ in firms_pairs) / len(firms_pairs),
-                "after": sum(a for _, a in firms_pairs) / len(firms_pairs),
-                "improved": sum(1 for b, a in firms_pairs if better(b, a)),
-            }
-        )
-    return rows

@@ -30,6 +30,17 @@ WORDS: dict[str, dict[str, str]] = {
         "in_progress": N_("In progress"),
         "final_review": N_("Final review"),
         "closed": N_("Closed"),
+        "cancelled": N_("Cancelled"),
+    },
+    "audit_state": {
+        "draft": N_("a draft"),
+        "submitted": N_("submitted"),
+        "reviewed": N_("reviewed"),
+    },
+    "selection": {
+        "selected": N_("Selected"),
+        "not_selected": N_("Not selected"),
+        "dropped": N_("Dropped"),
     },
     "health": {
         "on_track": N_("On track"),

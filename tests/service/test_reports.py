@@ -13,7 +13,6 @@ from decimal import Decimal
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
 from sqlalchemy import Engine
@@ -26,8 +25,8 @@ from service.demo import load_demo
 from service.engagements.models import Engagement
 from service.plans.models import Action, Plan
 from service.programmes.models import Organization, PaperSize, Programme
+from service.reports.formats import money
 from service.reports.rendering import (
-    LOCALE_OF,
     TEMPLATES,
     TemplateFolderFetcher,
 )
@@ -41,13 +40,13 @@ HEADINGS = {
     "fr": ("Plan d'amélioration", "Calendrier", "Partage des coûts", "Page 1 sur"),
 }
 PROGRAMME_HEADINGS = {
-    "en": ("Programme report", "Engagements by phase", "Cost sharing by payer"),
+    "en": ("Programme report", "Reporting period", "Cost sharing by payer"),
     "es": (
         "Informe del programa",
-        "Encadenamientos por fase",
+        "Período del informe",
         "Distribución de costos por pagador",
     ),
-    "fr": ("Rapport du programme", "Accompagnements par phase", "Partage des coûts par payeur"),
+    "fr": ("Rapport du programme", "Période couverte", "Partage des coûts par payeur"),
 }
 
 
@@ -108,7 +107,7 @@ def test_the_plan_report_reads_in_every_language(
             assert heading in text, (lang, heading)
         actions = demo.exec(select(Action).where(Action.plan_id == plan.id)).all()
         budget = sum((a.estimated_cost for a in actions if a.status != "cancelled"), Decimal(0))
-        assert flat(format_currency(budget, "NIO", locale=LOCALE_OF[lang])) in text
+        assert flat(money(budget, "NIO", lang)) in text
         for action in actions:
             assert action.title[:20] in text
         assert 1 <= pages <= 4
@@ -168,7 +167,7 @@ SECOND_HEADINGS = {
     "plan": ("Schedule", "Calendario", "Calendrier"),
     "monthly": ("Plans at a glance", "Resumen de los planes", "Vue d'ensemble des plans"),
     "final": ("Partnership decisions", "Decisiones de alianza", "Décisions de partenariat"),
-    "programme": ("Engagements by phase", "Encadenamientos por fase", "Accompagnements par phase"),
+    "programme": ("Partnership outcomes", "Resultados de las alianzas", "Issues des partenariats"),
 }
 LANGUAGES = ("en", "es", "fr")
 
@@ -398,15 +397,15 @@ def test_renders_wait_for_a_free_slot(
     client: TestClient, demo: Session, monkeypatch: pytest.MonkeyPatch, slots: int
 ) -> None:
     """Four reports asked at once render at most `slots` at a time; none is refused."""
-    from service.reports import router
+    from service.reports import service as router
     from service.settings import get_settings
 
     monkeypatch.setattr(get_settings(), "max_concurrent_renders", slots)
     router.render_slots.cache_clear()
     running, peak, lock = 0, 0, threading.Lock()
-    real = router.render_pdf
+    real = router.render_in_worker
 
-    def counting(template: str, language: str, context: dict[str, object]) -> bytes:
+    def counting(*args: object) -> object:
         nonlocal running, peak
         with lock:
             running += 1
@@ -414,9 +413,9 @@ def test_renders_wait_for_a_free_slot(
         time.sleep(0.3)
         with lock:
             running -= 1
-        return real(template, language, context)
+        return real(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(router, "render_pdf", counting)
+    monkeypatch.setattr(router, "render_in_worker", counting)
     plan = calzado_plans(demo)[0]
     token = headers(BROKER)
     statuses: list[int] = []
@@ -459,7 +458,7 @@ def test_chart_numbers_follow_the_reports_language(client: TestClient, demo: Ses
         issued = issue(client, BROKER, "comparison", subject, lang).json()
         pdf = client.get(f"{API}/reports/{issued['id']}/pdf", headers=headers(BROKER))
         texts[lang] = text_of(pdf.content)[0]
-    # The bars print totals with two decimals and a percent sign: 46.72% in English.
-    assert re.search(r"\d\.\d\d%", texts["en"])
-    assert re.search(r"\d,\d\d%", texts["fr"])
-    assert not re.search(r"\d\.\d\d%", texts["fr"])
+    # The bars print scores with one decimal and a percent sign: 46.7% in English.
+    assert re.search(r"\d\.\d%", texts["en"])
+    assert re.search(r"\d,\d%", texts["fr"])
+    assert not re.search(r"\d\.\d%", texts["fr"])
