@@ -149,10 +149,9 @@ def open_plan(
 @router.get("/engagements/{engagement_id}/plans", response_model=list[PlanPublic], responses=READ)
 def list_plans(engagement: EngagementDep, caller: CallerDep) -> list[PlanPublic]:
     """The engagement's plans the caller may see, with their health today."""
+    ordered = col(Plan.created_at), col(Plan.id)
     rows = caller.session.exec(
-        select(Plan)
-        .where(Plan.engagement_id == engagement.id)
-        .order_by(col(Plan.created_at), col(Plan.id))
+        select(Plan).where(Plan.engagement_id == engagement.id).order_by(*ordered)
     ).all()
     return publics(caller.session, [row for row in rows if may_see(caller.user, engagement, row)])
 
