@@ -37,9 +37,16 @@ Progress = Annotated[WholeNumber, pydantic.Field(ge=0, le=100)]
 
 # The plan triggers a client fires by name, straight from the plan machine's table; the last
 # approval fires `approve` itself (POST /plans/{id}/approvals).
+# The triggers a client fires on a plan: the machine's, but `approve` (the last approval fires
+# it) and `cancel` (a dropped supplier's settlement fires it, plans/settlement.py).
+FIRED_BY_USE_CASES = frozenset({"approve", "cancel"})
 PlanTrigger = StrEnum(  # type: ignore[misc]
     "PlanTrigger",
-    {row["trigger"]: row["trigger"] for row in TRANSITIONS if row["trigger"] != "approve"},
+    {
+        row["trigger"]: row["trigger"]
+        for row in TRANSITIONS
+        if row["trigger"] not in FIRED_BY_USE_CASES
+    },
 )
 
 

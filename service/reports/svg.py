@@ -5,6 +5,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import ROUND_HALF_UP, Decimal
 from xml.sax.saxutils import escape, quoteattr
 
 from service.reports.textfit import fit, width
@@ -41,8 +42,10 @@ def decimal_mark(mark: str) -> Iterator[None]:
 
 
 def number(value: float, places: int = 1) -> str:
-    """A value for people with exactly `places` decimals, in the report's decimal mark."""
-    text = f"{value + 0.0:.{places}f}"
+    """A value for people with exactly `places` decimals, in the report's decimal mark,
+    rounded half up from its decimal text as the tables round it (formats.number)."""
+    step = Decimal(1).scaleb(-places)
+    text = str(Decimal(str(value + 0.0)).quantize(step, ROUND_HALF_UP) + 0)
     return text.replace(".", _DECIMAL_MARK.get())
 
 
