@@ -95,11 +95,13 @@ def test_calzado_moved_to_improvement_plans_with_its_transition_event(
 ) -> None:
     engagement = engagement_of(session, CALZADO)
     moves = session.exec(
-        select(Event.trigger, Event.from_state, Event.to_state).where(
+        select(Event.trigger, Event.from_state, Event.to_state)
+        .where(
             Event.engagement_id == engagement.id,
             Event.kind == EventKind.transition,
             col(Event.participation_id).is_(None),
         )
+        .order_by(col(Event.sequence))  # the order they were recorded in
     ).all()
     assert moves[-1] == ("start_plans", "improvement_analysis", "improvement_plans")
 
