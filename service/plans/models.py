@@ -9,7 +9,7 @@ from typing import Annotated
 
 import pydantic
 import sqlalchemy as sa
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, PlainSerializer, StringConstraints
 from sqlmodel import Field, SQLModel
 
 from service.analyses.models import BaselineCreate
@@ -26,6 +26,7 @@ Money = Annotated[
     str,
     StringConstraints(pattern=r"^[0-9]{1,12}(\.[0-9]{1,2})?$"),
     AfterValidator(Decimal),
+    PlainSerializer(str, return_type=str),  # read as a Decimal, written back as its text
 ]
 # A percentage with at most two decimals, 0 to 100: "33.34".
 Share = Annotated[
