@@ -4,6 +4,7 @@ keys, so a fan-out repeated after a crash adds nothing."""
 
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -45,17 +46,26 @@ API_PATHS = {
 }
 
 
-def fan_out(session: Session, dispatch: OutboxMessage) -> int:
-    """Write the messages of one dispatch row; the number written. Never commits."""
+def fan_out(session: Session, dispatch: OutboxMessage, now: datetime) -> int:
+    """Write the messages of one dispatch row, due `now`; the number written. Never
+    commits."""
     event = session.get(Event, dispatch.event_id)
     if event is None:
         return 0
     topic = Topic(dispatch.topic)
-    written = _webhooks(session, event, topic)
+    written = _webhooks(session, event, topic, now)
     extra = {"round_table_id": str(event.subject_id)} if topic in ROUND_TABLE_MAILS else None
     for recipient, args, path in _letters(session, event, topic):
         written += mail_to(
-            session, recipient, topic, args, path, key=f"{event.id}", event=event, extra=extra
+            session,
+            recipient,
+            topic,
+            args,
+            path,
+            key=f"{event.id}",
+            event=event,
+            extra=extra,
+            due_at=now,
         )
     return written
 
@@ -70,6 +80,7 @@ def mail_to(
     key: str,
     event: Event | None = None,
     extra: dict[str, Any] | None = None,
+    due_at: datetime | None = None,
 ) -> int:
     """One e-mail to one user, unless they turned this kind off; 1 when written."""
     cadence = preference(session, recipient.id, topic)
@@ -85,6 +96,7 @@ def mail_to(
         recipient_id=recipient.id,
         event_id=event.id if event else None,
         payload=payload,
+        due_at=due_at,
     )
     return int(added)
 
@@ -98,7 +110,7 @@ def preference(session: Session, user_id: uuid.UUID, topic: Topic) -> Cadence:
     return row.cadence if row else Cadence.immediately
 
 
-def _webhooks(session: Session, event: Event, topic: Topic) -> int:
+def _webhooks(session: Session, event: Event, topic: Topic, now: datetime) -> int:
     endpoints = session.exec(
         select(WebhookEndpoint).where(
             WebhookEndpoint.programme_id == event.programme_id,
@@ -118,6 +130,7 @@ def _webhooks(session: Session, event: Event, topic: Topic) -> int:
                 endpoint_id=endpoint.id,
                 event_id=event.id,
                 payload=body,
+                due_at=now,
             )
     return written
 

@@ -23,7 +23,7 @@ from service.engagements.models import Engagement
 from service.history import Event, SubjectKind
 from service.notifications.fanout import _with_broker, mail_to, plan_people, users_of
 from service.notifications.models import Topic, WebhookEndpoint
-from service.plans.models import Action, ActionStatus, Plan, PlanApproval, PlanState
+from service.plans.models import Action, ActionStatus, Plan, PlanApproval, PlanState, Review
 from service.plans.queries import health_of
 from service.programmes.models import Organization, Programme
 from service.roundtables.models import RoundTable, RoundTableInvitee, RoundTableState
@@ -65,14 +65,14 @@ def run_schedules(now: datetime) -> int:
         written = 0
         for programme in session.exec(select(Programme)).all():
             today = now.astimezone(ZoneInfo(programme.timezone)).date()
-            written += _plans(session, programme.id, today)
-            written += _actions(session, programme.id, today)
+            written += _plans(session, programme.id, today, now)
+            written += _actions(session, programme.id, today, now)
         written += _round_tables(session, now)
         session.commit()
     return written
 
 
-def _plans(session: Session, programme_id: uuid.UUID, today: date) -> int:
+def _plans(session: Session, programme_id: uuid.UUID, today: date, now: datetime) -> int:
     written = 0
     plans = session.exec(
         select(Plan).where(
@@ -82,12 +82,10 @@ def _plans(session: Session, programme_id: uuid.UUID, today: date) -> int:
     ).all()
     for plan in plans:
         if plan.state == PlanState.submitted:
-            written += _approval_waiting(session, plan, today)
+            written += _approval_waiting(session, plan, today, now)
             continue
         people = plan_people(session, plan)
         path = f"/plans/{plan.id}"
-        from service.plans.models import Review
-
         reviews = list(session.exec(select(Review).where(Review.plan_id == plan.id)).all())
         due = next_review_due(plan.starts_on, plan.months, len(reviews))
         if due is not None:
@@ -97,19 +95,17 @@ def _plans(session: Session, programme_id: uuid.UUID, today: date) -> int:
                 topic, day = Topic.review_overdue, late
             if late is not None or due_soon(due, today, REVIEW_NOTICE_DAYS):
                 for user, args in people:
-                    if user.role in (Role.broker, Role.admin) or user.organization_id:
-                        written += _remind(session, user, topic, plan.id, day, args, path, due)
+                    written += _remind(session, user, topic, (plan.id, day, due, now), args, path)
         actions = list(session.exec(select(Action).where(Action.plan_id == plan.id)).all())
         health = health_of(plan, actions, reviews, today).health
         if health in (Health.at_risk, Health.off_track):
             topic = Topic.plan_at_risk if health == Health.at_risk else Topic.plan_off_track
-            engagement = session.get(Engagement, plan.engagement_id)
-            assert engagement is not None
+            # To the broker and the buyer: a supplier's own users are not among them.
             for user, args in people:
-                if user.organization_id != plan.organization_id or plan.organization_id == (
-                    engagement.buyer_id
-                ):
-                    written += mail_to(session, user, topic, args, path, key=f"{plan.id}")
+                if user.organization_id == plan.organization_id and user.role == Role.supplier:
+                    continue
+                key = f"{plan.id}"
+                written += mail_to(session, user, topic, args, path, key=key, due_at=now)
     return written
 
 
@@ -117,19 +113,19 @@ def _remind(
     session: Session,
     user: User,
     topic: Topic,
-    subject_id: uuid.UUID,
-    day: date,
+    when: tuple[uuid.UUID, date, date, datetime],
     args: dict[str, str],
     path: str,
-    due: date,
-    extra: dict[str, str] | None = None,
 ) -> int:
-    words = {**args, "day": due.isoformat()}
+    """One reminder about a subject, keyed by its day: (subject, reminder day, the day it is
+    about, now)."""
+    subject_id, day, about, now = when
+    words = {**args, "day": about.isoformat()}
     key = f"{subject_id}:{day.isoformat()}"
-    return mail_to(session, user, topic, words, path, key=key, extra=extra)
+    return mail_to(session, user, topic, words, path, key=key, due_at=now)
 
 
-def _approval_waiting(session: Session, plan: Plan, today: date) -> int:
+def _approval_waiting(session: Session, plan: Plan, today: date, now: datetime) -> int:
     submitted = session.exec(
         select(Event.created_at)
         .where(Event.subject_kind == SubjectKind.plan, Event.subject_id == plan.id)
@@ -142,20 +138,15 @@ def _approval_waiting(session: Session, plan: Plan, today: date) -> int:
     late = overdue_day(since + timedelta(days=APPROVAL_WAIT_DAYS - 1), today)
     if late is None:
         return 0
-    approved = set(
-        session.exec(select(PlanApproval.user_id).where(PlanApproval.plan_id == plan.id)).all()
+    parties = set(
+        session.exec(select(PlanApproval.party).where(PlanApproval.plan_id == plan.id)).all()
     )
-    parties = {
-        row.party
-        for row in session.exec(select(PlanApproval).where(PlanApproval.plan_id == plan.id)).all()
-    }
     written = 0
     for user, args in plan_people(session, plan):
-        if user.id in approved or _party_of(session, user, plan) in parties:
+        if _party_of(session, user, plan) in parties:
             continue
-        written += _remind(
-            session, user, Topic.approval_waiting, plan.id, late, args, f"/plans/{plan.id}", since
-        )
+        when = (plan.id, late, since, now)
+        written += _remind(session, user, Topic.approval_waiting, when, args, f"/plans/{plan.id}")
     return written
 
 
@@ -166,7 +157,7 @@ def _party_of(session: Session, user: User, plan: Plan) -> str:
     return "buyer" if engagement and user.organization_id == engagement.buyer_id else "supplier"
 
 
-def _actions(session: Session, programme_id: uuid.UUID, today: date) -> int:
+def _actions(session: Session, programme_id: uuid.UUID, today: date, now: datetime) -> int:
     """Actions of plans in progress due within a week, or overdue: to the firm that owns
     the action and to the provider that delivers it."""
     rows = session.exec(
@@ -183,8 +174,8 @@ def _actions(session: Session, programme_id: uuid.UUID, today: date) -> int:
         firm = session.get(Organization, plan.organization_id)
         args = {"title": action.title, "firm": firm.name if firm else ""}
         for user in users_of(session, [plan.organization_id, action.provider_id]):
-            path = f"/plans/{plan.id}"
-            written += _remind(session, user, topic, action.id, day, args, path, action.due_on)
+            when = (action.id, day, action.due_on, now)
+            written += _remind(session, user, topic, when, args, f"/plans/{plan.id}")
     return written
 
 
@@ -224,6 +215,8 @@ def _round_tables(session: Session, now: datetime) -> int:
                 args,
                 f"/round-tables/{round_table.id}",
                 key=f"{round_table.id}:{starts.date().isoformat()}",
+                due_at=now,
+                extra={"round_table_id": str(round_table.id)},
             )
     return written
 
@@ -262,5 +255,6 @@ def endpoint_outcome(
                 args,
                 None,
                 key=f"{endpoint.id}:{endpoint.failing_since.isoformat()}",
+                due_at=now,
             )
     session.add(endpoint)

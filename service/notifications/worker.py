@@ -141,7 +141,7 @@ class Worker:
     def _send(self, row: OutboxMessage) -> tuple[int | None, int | None, str | None]:
         if row.channel == Channel.dispatch:
             with write_session() as session:
-                fan_out(session, row)
+                fan_out(session, row, self.clock())
                 self._succeeded(session, row, None, None)
                 session.commit()
             return None, None, None
