@@ -1,6 +1,7 @@
 """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps every message it receives, and a
 real HTTP receiver of webhooks that verifies their signatures with `standardwebhooks`."""
 
+import asyncio
 import email
 import email.policy
 import json
@@ -23,6 +24,10 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.lock = threading.Lock()
+        # When set, the server keeps the message past this count and never answers until
+        # released: its sender is caught between sending and hearing that it was sent.
+        self.hold_after: int | None = None
+        self.released = threading.Event()
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         content = envelope.content if isinstance(envelope.content, bytes) else b""
@@ -30,6 +35,11 @@ class Mailbox:
         assert isinstance(parsed, EmailMessage)
         with self.lock:
             self.messages.append(parsed)
+            count = len(self.messages)
+        while self.hold_after is not None and count >= self.hold_after:
+            if self.released.is_set():
+                break
+            await asyncio.sleep(0.05)
         return "250 OK"
 
     def ids(self) -> list[str]:
