@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from service.accounts.models import User
@@ -44,8 +45,15 @@ def calendar_feed(session: Session, user: User) -> bytes:
         calendar.add_component(event)
     plans = session.exec(visible_plans(user).where(col(Plan.state).in_(OPEN_PLANS))).all()
     names = _firm_names(session, [plan.organization_id for plan in plans])
+    reviews = dict(
+        session.exec(
+            select(Review.plan_id, func.count())
+            .where(col(Review.plan_id).in_([plan.id for plan in plans]))
+            .group_by(col(Review.plan_id))
+        ).all()
+    )
     for plan in plans:
-        held = len(session.exec(select(Review.id).where(Review.plan_id == plan.id)).all())
+        held = reviews.get(plan.id, 0)
         due = next_review_due(plan.starts_on, plan.months, held)
         if due is not None:
             title = f"Monthly review: {names.get(plan.organization_id, '')}"
