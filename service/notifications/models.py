@@ -48,19 +48,20 @@ class Topic(StrEnum):
     webhook_disabled = "webhook.disabled"
 
 
-# Events that webhooks can subscribe to (the others are e-mail only).
-EVENT_TOPICS = (
-    Topic.round_table_scheduled,
-    Topic.round_table_rescheduled,
-    Topic.round_table_cancelled,
-    Topic.round_table_held,
-    Topic.audit_reviewed,
-    Topic.plan_submitted,
-    Topic.plan_approved,
-    Topic.partnership_decided,
-    Topic.user_created,
-    Topic.engagement_phase_changed,
-)
+class EventType(StrEnum):
+    """The topics that are events, which webhooks can subscribe to (the others are e-mail
+    only)."""
+
+    round_table_scheduled = Topic.round_table_scheduled.value
+    round_table_rescheduled = Topic.round_table_rescheduled.value
+    round_table_cancelled = Topic.round_table_cancelled.value
+    round_table_held = Topic.round_table_held.value
+    audit_reviewed = Topic.audit_reviewed.value
+    plan_submitted = Topic.plan_submitted.value
+    plan_approved = Topic.plan_approved.value
+    partnership_decided = Topic.partnership_decided.value
+    user_created = Topic.user_created.value
+    engagement_phase_changed = Topic.engagement_phase_changed.value
 # Messages a user cannot turn off: they answer something the user asked for or must know.
 ESSENTIAL = (Topic.password_reset, Topic.user_created)
 
@@ -161,7 +162,7 @@ class EndpointCreate(InputModel):
     """A webhook endpoint: an https (or, where allowed, http) URL and the event types."""
 
     url: AnyHttpUrl
-    event_types: list[Topic] = Field(min_length=1, max_length=len(EVENT_TOPICS))
+    event_types: list[EventType] = Field(min_length=1, max_length=len(EventType))
     description: Text = Field(default=None)
 
 

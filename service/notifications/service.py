@@ -12,7 +12,6 @@ from service.notifications import webhooks
 from service.notifications.letters import read_unsubscribe_token
 from service.notifications.models import (
     ESSENTIAL,
-    EVENT_TOPICS,
     Cadence,
     CalendarFeed,
     Delivery,
@@ -71,9 +70,6 @@ def create_endpoint(
 ) -> tuple[WebhookEndpoint, str]:
     """Register a webhook endpoint of the administrator's programme; its secret is returned
     this once."""
-    unknown = [topic.value for topic in data.event_types if topic not in EVENT_TOPICS]
-    if unknown:
-        raise Unprocessable(f"not event types: {', '.join(unknown)}", "event_types")
     refused = webhooks.refused_destination(str(data.url))
     if refused:
         raise Unprocessable(refused, "url")

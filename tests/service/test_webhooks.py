@@ -131,7 +131,7 @@ def test_only_event_types_can_be_subscribed(
         "/api/v1/webhook-endpoints", json=body, headers=tenant.headers(Role.admin)
     )
     assert refused.status_code == 422
-    assert refused.json()["errors"][0]["field"] == "event_types"
+    assert refused.json()["errors"][0]["field"] == "event_types.0"
 
 
 def test_endpoints_are_the_administrators_alone(
