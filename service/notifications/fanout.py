@@ -4,8 +4,9 @@ keys, so a fan-out repeated after a crash adds nothing."""
 
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -25,10 +26,11 @@ from service.notifications.models import (
     WebhookEndpoint,
 )
 from service.plans.models import PartnershipDecision, Plan
-from service.programmes.models import Organization
+from service.programmes.models import Organization, Programme
 from service.roundtables.models import RoundTable, RoundTableInvitee
 from service.roundtables.service import starts_local
 from service.settings import get_settings
+from service.types import utcnow
 
 ROUND_TABLE_MAILS = (
     Topic.round_table_scheduled,
@@ -87,9 +89,13 @@ def mail_to(
     if cadence == Cadence.off:
         return 0
     payload = {"args": args, "path": path, "cadence": cadence.value, **(extra or {})}
+    channel = Channel.mail
+    if cadence in (Cadence.daily, Cadence.weekly):
+        channel = Channel.digest
+        due_at = digest_time(session, recipient, cadence, due_at or utcnow())
     added = outbox.enqueue(
         session,
-        channel=Channel.mail,
+        channel=channel,
         topic=topic,
         dedup_key=f"mail:{topic.value}:{key}:{recipient.id}",
         programme_id=recipient.programme_id,
@@ -99,6 +105,24 @@ def mail_to(
         due_at=due_at,
     )
     return int(added)
+
+
+# Digests go out at this hour of the recipient's programme's day; weekly ones on Mondays.
+DIGEST_HOUR = 7
+
+
+def digest_time(session: Session, recipient: User, cadence: Cadence, now: datetime) -> datetime:
+    """When the digest that takes an item written `now` is sent: the next 07:00 in the
+    programme's time zone (the next Monday's, for a weekly digest)."""
+    programme = session.get(Programme, recipient.programme_id) if recipient.programme_id else None
+    zone = ZoneInfo(programme.timezone if programme else "UTC")
+    local = now.astimezone(zone)
+    send = datetime.combine(local.date(), time(DIGEST_HOUR), zone)
+    if send <= local:
+        send += timedelta(days=1)
+    if cadence == Cadence.weekly:
+        send += timedelta(days=(7 - send.weekday()) % 7)
+    return send.astimezone(UTC)
 
 
 def preference(session: Session, user_id: uuid.UUID, topic: Topic) -> Cadence:

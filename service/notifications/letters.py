@@ -11,7 +11,7 @@ from sqlmodel import Session
 from service.accounts.models import User
 from service.engagements.models import Engagement
 from service.i18n import choose
-from service.notifications.mail import Letter
+from service.notifications.mail import Letter, subject_of
 from service.notifications.models import OutboxMessage, Topic
 from service.programmes.models import Organization, Programme
 from service.roundtables.ics import calendar_file
@@ -31,6 +31,7 @@ UNSUBSCRIBABLE = frozenset(
         Topic.round_table_tomorrow,
         Topic.plan_at_risk,
         Topic.plan_off_track,
+        Topic.digest,
     }
 )
 INVITATIONS = {
@@ -62,7 +63,10 @@ def letter_for(session: Session, row: OutboxMessage) -> Letter | None:
         args=row.payload.get("args", {}),
         link=base + path if path else None,
     )
-    if topic in UNSUBSCRIBABLE or row.payload.get("digest"):
+    for item in row.payload.get("items", []):
+        href = base + item["path"] if item.get("path") else None
+        letter.items.append((subject_of(language, Topic(item["topic"]), item["args"]), href))
+    if topic in UNSUBSCRIBABLE:
         letter.unsubscribe = f"{base}/api/v1/notifications/unsubscribe?token=" + (
             unsubscribe_token(user.id, topic)
         )

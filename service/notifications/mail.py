@@ -114,6 +114,11 @@ TEXTS: dict[Topic, tuple[str, str, str]] = {
         "The round table %(title)s of %(buyer)s is tomorrow, %(when)s.",
         "Open the round table",
     ),
+    Topic.digest: (
+        "Your supplierdev summary: %(count)s messages",
+        "Here is what happened since your last summary:",
+        "",
+    ),
     Topic.webhook_disabled: (
         "Webhook endpoint disabled",
         "The webhook endpoint %(url)s failed for %(days)s days and has been disabled. "
@@ -130,6 +135,9 @@ _HTML = Environment(autoescape=True).from_string(
 <body style="font-family: sans-serif; max-width: 40em">
 <p>{{ greeting }}</p>
 <p>{{ paragraph }}</p>
+{% if items %}<ul>{% for text, href in items %}
+<li>{% if href %}<a href="{{ href }}">{{ text }}</a>{% else %}{{ text }}{% endif %}</li>
+{% endfor %}</ul>{% endif %}
 {% if link %}<p><a href="{{ link }}">{{ label }}</a></p>{% endif %}
 {% if unsubscribe %}<p style="color: #555; font-size: small">{{ unsubscribe_text }}
 <a href="{{ unsubscribe }}">{{ unsubscribe }}</a></p>{% endif %}
@@ -151,6 +159,8 @@ class Letter:
     link: str | None = None
     unsubscribe: str | None = None
     attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
+    # A digest's items: (subject in the recipient's language, link or None).
+    items: list[tuple[str, str | None]] = field(default_factory=list)
 
 
 def compose(letter: Letter) -> EmailMessage:
@@ -162,7 +172,7 @@ def compose(letter: Letter) -> EmailMessage:
     subject = strings.gettext(subject_id) % letter.args
     greeting = strings.gettext(GREETING) % {"name": letter.name}
     paragraph = strings.gettext(paragraph_id) % letter.args
-    label = strings.gettext(label_id)
+    label = strings.gettext(label_id) if label_id else ""
     unsubscribe_text = strings.gettext(UNSUBSCRIBE)
     message = EmailMessage()
     message["Subject"] = subject
@@ -174,6 +184,8 @@ def compose(letter: Letter) -> EmailMessage:
         message["List-Unsubscribe"] = f"<{letter.unsubscribe}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     text = [greeting, "", paragraph]
+    for item, href in letter.items:
+        text.append(f"- {item}" + (f": {href}" if href else ""))
     if letter.link:
         text += ["", f"{label}: {letter.link}"]
     if letter.unsubscribe:
@@ -188,6 +200,7 @@ def compose(letter: Letter) -> EmailMessage:
         label=label,
         unsubscribe=letter.unsubscribe,
         unsubscribe_text=unsubscribe_text,
+        items=letter.items,
     )
     message.add_alternative(html, subtype="html")
     for filename, content, media_type in letter.attachments:
@@ -200,6 +213,11 @@ def compose(letter: Letter) -> EmailMessage:
     # Set last: adding parts moves the Content-* headers set before into the first part.
     message["Content-Language"] = letter.language
     return message
+
+
+def subject_of(language: str, topic: Topic, args: dict[str, Any]) -> str:
+    """The subject line of one kind of message in a language (a digest lists them)."""
+    return translations(language, DOMAIN).gettext(TEXTS[topic][0]) % args
 
 
 def send(message: EmailMessage) -> None:

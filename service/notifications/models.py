@@ -20,6 +20,9 @@ class Channel(StrEnum):
     dispatch = "dispatch"
     mail = "mail"
     webhook = "webhook"
+    # An e-mail kept for the recipient's daily or weekly digest; the schedule bundles the
+    # items due into one `mail` row and marks them sent, in one transaction.
+    digest = "digest"
 
 
 class Topic(StrEnum):
@@ -46,6 +49,7 @@ class Topic(StrEnum):
     approval_waiting = "reminder.approval_waiting"
     round_table_tomorrow = "reminder.round_table_tomorrow"
     webhook_disabled = "webhook.disabled"
+    digest = "digest"
 
 
 class EventType(StrEnum):
@@ -62,8 +66,10 @@ class EventType(StrEnum):
     partnership_decided = Topic.partnership_decided.value
     user_created = Topic.user_created.value
     engagement_phase_changed = Topic.engagement_phase_changed.value
+
+
 # Messages a user cannot turn off: they answer something the user asked for or must know.
-ESSENTIAL = (Topic.password_reset, Topic.user_created)
+ESSENTIAL = (Topic.password_reset, Topic.user_created, Topic.digest)
 
 
 class Delivery(StrEnum):

@@ -21,6 +21,7 @@ from service.accounts.models import Role, User
 from service.database import write_session
 from service.engagements.models import Engagement
 from service.history import Event, SubjectKind
+from service.notifications.digests import bundle_digests
 from service.notifications.fanout import _with_broker, mail_to, plan_people, users_of
 from service.notifications.models import Topic, WebhookEndpoint
 from service.plans.models import Action, ActionStatus, Plan, PlanApproval, PlanState, Review
@@ -68,6 +69,7 @@ def run_schedules(now: datetime) -> int:
             written += _plans(session, programme.id, today, now)
             written += _actions(session, programme.id, today, now)
         written += _round_tables(session, now)
+        written += bundle_digests(session, now)
         session.commit()
     return written
 

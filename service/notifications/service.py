@@ -60,7 +60,15 @@ def unsubscribe(*, session: Session, token: str) -> Topic:
     user = session.get(User, found[0]) if found else None
     if found is None or user is None:
         raise NotFound("no such subscription")
-    _set(session, user, found[1], Cadence.off)
+    if found[1] == Topic.digest:  # leaving the digest turns off what it bundled
+        session.execute(
+            update(NotificationPreference)
+            .where(col(NotificationPreference.user_id) == user.id)
+            .where(col(NotificationPreference.cadence).in_([Cadence.daily, Cadence.weekly]))
+            .values(cadence=Cadence.off)
+        )
+    else:
+        _set(session, user, found[1], Cadence.off)
     session.commit()
     return found[1]
 

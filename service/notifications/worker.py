@@ -86,6 +86,7 @@ class Worker:
             due = (
                 select(OutboxMessage.id)
                 .where(OutboxMessage.state == Delivery.pending, OutboxMessage.due_at <= now)
+                .where(OutboxMessage.channel != Channel.digest)
                 .order_by(col(OutboxMessage.due_at))
                 .limit(BATCH)
             )

@@ -4,6 +4,7 @@ language, HTML and plain text, links to the UI, the calendar invitation, passwor
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from email.message import EmailMessage
 
 import icalendar
@@ -14,12 +15,20 @@ from sqlmodel import Session, func, select
 from service.accounts.models import Role
 from service.database import write_session
 from service.history import EventKind, SubjectKind, record_event
-from service.notifications.models import Channel, Delivery, OutboxMessage
+from service.notifications.models import (
+    Cadence,
+    Channel,
+    Delivery,
+    NotificationPreference,
+    OutboxMessage,
+)
+from service.notifications.reminders import run_schedules
 from service.notifications.worker import Worker
 from service.settings import get_settings
 from service.types import Language
 from tests.factories import make_tenant
 from tests.mailbox import Mailbox, html_of, smtp_server, text_of
+from tests.service.test_reminders import plan_in_progress
 from tests.service.test_round_tables import BODY, in_round_tables
 
 UI = "http://ui.example.test"
@@ -211,3 +220,35 @@ def test_without_an_smtp_host_mail_is_written_to_the_mail_folder(
     assert b"Subject: Reset your supplierdev password" in written.read_bytes()
     assert tenant.users[Role.buyer].email.encode() in written.read_bytes()
     assert uuid.UUID(written.stem) == row.id
+
+
+def test_a_weekly_digest_bundles_what_came_during_the_week_into_one_message_on_monday(
+    session: Session, mailbox: Mailbox
+) -> None:
+    tenant = plan_in_progress(session)
+    supplier = tenant.users[Role.supplier]
+    session.add(
+        NotificationPreference(
+            user_id=supplier.id, kind="reminder.action_due", cadence=Cadence.weekly
+        )
+    )
+    session.commit()
+    thursday = datetime(2027, 2, 25, 6, 30, tzinfo=UTC)
+    run_schedules(thursday)
+    Worker(clock=lambda: thursday).drain()
+    assert sorted(m["Subject"] for m in mailbox.to("supplier@alpha.test")) == [
+        "Monthly review due: Alpha supplier",
+        "Tomorrow: First round table",
+    ]
+    assert [m["Subject"] for m in mailbox.to("provider@alpha.test")] == [
+        "Action due: Production planning course"
+    ]
+    monday_seven_in_managua = datetime(2027, 3, 1, 13, 0, tzinfo=UTC)
+    run_schedules(monday_seven_in_managua)
+    run_schedules(monday_seven_in_managua)
+    Worker(clock=lambda: monday_seven_in_managua).drain()
+    digests = [m for m in mailbox.to("supplier@alpha.test") if "summary" in str(m["Subject"])]
+    [digest] = digests
+    assert digest["Subject"] == "Your supplierdev summary: 1 messages"
+    assert f"- Action due: Production planning course: {UI}/plans/" in text_of(digest)
+    assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
