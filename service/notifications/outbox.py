@@ -101,5 +101,6 @@ def enqueue(
     }
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     insert = dialect.insert(OutboxMessage).values(**values)
-    result = session.execute(insert.on_conflict_do_nothing(index_elements=["dedup_key"]))
-    return bool(getattr(result, "rowcount", 0))
+    # RETURNING, not the row count: drivers disagree on the count of a skipped insert.
+    skipped = insert.on_conflict_do_nothing(index_elements=["dedup_key"])
+    return session.execute(skipped.returning(OutboxMessage.id)).first() is not None
