@@ -19,6 +19,7 @@ from service.engagements.router import router as engagements_router
 from service.errors import install_error_handlers, problem_openapi
 from service.idempotency.middleware import IdempotencyMiddleware
 from service.lifecycle import lifespan
+from service.notifications.router import router as notifications_router
 from service.partnerships.router import router as partnerships_router
 from service.plans.router import router as plans_router
 from service.programmes.router import router as programmes_router
@@ -57,6 +58,7 @@ def create_app() -> FastAPI:
     api.include_router(partnerships_router)
     api.include_router(tracking_router)
     api.include_router(reports_router)
+    api.include_router(notifications_router)
     app.include_router(api)
     app.include_router(health.router)
     app.add_api_route("/", _home, include_in_schema=False)

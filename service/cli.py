@@ -48,6 +48,23 @@ def serve(
     )
 
 
+@app.command()
+def worker() -> None:
+    """Deliver notifications, reminders and webhooks from the outbox until SIGTERM."""
+    import signal
+    import threading
+
+    from service.notifications.worker import Worker
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    stop = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stop.set())
+    typer.echo("supplierdev worker: delivering from the outbox (SIGTERM stops it)")
+    Worker(stop=stop).run()
+
+
 @db_app.command("upgrade")
 def db_upgrade(revision: str = typer.Argument("head")) -> None:
     """Apply migrations up to REVISION (default: the newest)."""

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Field, Session, SQLModel, col, select, update
 
+from service.notifications.outbox import enqueue_event
 from service.types import UTCDateTime, enum_type, utcnow
 
 
@@ -195,6 +196,15 @@ def record_event(
         .values(sequence=event.sequence, hash=event.hash)
     )
     session.add(event)
+    # The outbox row of whatever this event tells people, in the same transaction.
+    enqueue_event(
+        session,
+        event_id=event.id,
+        programme_id=programme_id,
+        subject_kind=subject_kind.value,
+        kind=kind.value,
+        trigger=trigger,
+    )
     return event
 
 

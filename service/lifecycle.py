@@ -12,8 +12,16 @@ from starlette.concurrency import run_in_threadpool
 
 @asynccontextmanager
 async def lifespan(_app: Any) -> AsyncIterator[None]:
-    """The application's lifespan: nothing to start eagerly, everything to stop."""
+    """The application's lifespan: the in-process notification worker (unless turned off)
+    is the only thing started; everything is stopped."""
+    from service.notifications.worker import start_in_process
+
+    worker = start_in_process()
     yield
+    if worker is not None:
+        thread, stop = worker
+        stop.set()
+        await run_in_threadpool(thread.join)
     await run_in_threadpool(shutdown)
 
 

@@ -1,11 +1,17 @@
 """Every table model, imported in one place for Alembic and the tests."""
 
-from service.accounts.models import ApiToken, LoginThrottle, User
+from service.accounts.models import ApiToken, LoginThrottle, PasswordLink, User
 from service.analyses.models import Analysis, Finding, KpiValue
 from service.audits.models import Answer, Audit, Evidence
 from service.engagements.models import Engagement, Participation
 from service.history import Event, EventChain
 from service.idempotency.models import IdempotencyRecord
+from service.notifications.models import (
+    CalendarFeed,
+    NotificationPreference,
+    OutboxMessage,
+    WebhookEndpoint,
+)
 from service.plans.models import (
     Action,
     FundingShare,
@@ -25,6 +31,7 @@ __all__ = [
     "Answer",
     "ApiToken",
     "Audit",
+    "CalendarFeed",
     "Engagement",
     "Event",
     "EventChain",
@@ -35,9 +42,12 @@ __all__ = [
     "IssuedReport",
     "KpiValue",
     "LoginThrottle",
+    "NotificationPreference",
     "Organization",
+    "OutboxMessage",
     "Participation",
     "PartnershipDecision",
+    "PasswordLink",
     "Plan",
     "PlanApproval",
     "Programme",
@@ -47,4 +57,5 @@ __all__ = [
     "Target",
     "TargetRevision",
     "User",
+    "WebhookEndpoint",
 ]

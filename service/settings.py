@@ -57,6 +57,29 @@ class Settings(BaseSettings):
     port: int = 8000
     workers: int = Field(default=1, ge=1)
     log_level: str = "info"
+    # Notifications (service/notifications): links in messages point at the UI under this URL.
+    public_url: str = "http://127.0.0.1:8000"
+    # SMTP; without a host, outgoing mail is written as .eml files to mail_dir instead.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_user: str | None = None
+    smtp_password: str | None = Field(default=None, repr=False)
+    mail_sender: str = "supplierdev <no-reply@supplierdev.invalid>"
+    mail_dir: Path = VAR_DIR / "mail"
+    # The background worker: `supplierdev serve` runs one in each server process unless off.
+    worker_in_process: bool = True
+    worker_poll_seconds: float = Field(default=2.0, gt=0)
+    # A claimed message not reported sent within the lease is claimed again (at-least-once).
+    worker_lease_seconds: int = Field(default=120, ge=1)
+    worker_max_attempts: int = Field(default=8, ge=1)
+    worker_backoff_seconds: float = Field(default=30.0, gt=0)
+    # Webhook endpoints in private, loopback or link-local ranges are refused unless allowed.
+    webhooks_allow_private: bool = False
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    # An endpoint failing without a success for this long is disabled (its admins are told).
+    webhook_disable_after_days: int = Field(default=3, ge=1)
+    password_link_minutes: int = Field(default=60, ge=5, le=60 * 24 * 7)
 
     def resolved_secret_key(self) -> str:
         """The configured secret, or one generated once and kept in the var folder."""

@@ -62,6 +62,9 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     os.environ["SUPPLIERDEV_SECRET_KEY"] = "test-secret-key-" + uuid.uuid4().hex
     os.environ["SUPPLIERDEV_UPLOAD_DIR"] = str(folder / "uploads")
     os.environ["SUPPLIERDEV_REPORTS_DIR"] = str(folder / "reports")
+    os.environ["SUPPLIERDEV_MAIL_DIR"] = str(folder / "mail")
+    # Tests run the notification worker themselves, when they mean to.
+    os.environ["SUPPLIERDEV_WORKER_IN_PROCESS"] = "false"
     _reset_caches()
     from service.database import get_engine, is_sqlite
     from service.migrations_runner import upgrade

@@ -12,6 +12,8 @@ from service.accounts.models import ApiToken, Role, TokenKind, User
 from service.analyses.models import Analysis, Finding, KpiSource, KpiValue, Severity
 from service.audits.models import Audit, AuditPurpose, Evidence
 from service.engagements.models import Engagement, Participation
+from service.notifications.models import Channel, Delivery, OutboxMessage, WebhookEndpoint
+from service.notifications.webhooks import new_secret
 from service.plans.models import Action, ActionCategory, FundingShare, Payer, Plan
 from service.programmes.models import Organization, OrganizationKind, Programme
 from service.reports import store as report_store
@@ -54,6 +56,8 @@ class Tenant:
     plan: "Plan | None" = None
     action: "Action | None" = None
     report: "IssuedReport | None" = None
+    webhook: "WebhookEndpoint | None" = None
+    delivery: "OutboxMessage | None" = None
 
     def headers(self, role: Role) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
@@ -275,7 +279,37 @@ def fill_tenant(session: Session, tenant: Tenant) -> Tenant:
     tenant.analysis = make_analysis(session, tenant)
     tenant.plan, tenant.action = make_plan(session, tenant)
     tenant.report = make_report(session, tenant)
+    tenant.webhook, tenant.delivery = make_webhook(session, tenant)
     return tenant
+
+
+def make_webhook(session: Session, tenant: Tenant) -> tuple[WebhookEndpoint, OutboxMessage]:
+    """A webhook endpoint of the programme with one delivery sent."""
+    endpoint = WebhookEndpoint(
+        programme_id=tenant.programme.id,
+        url="https://hooks.example.org/supplierdev",
+        event_types=["plan.submitted"],
+        secret=new_secret(),
+        created_by=tenant.users[Role.admin].id,
+    )
+    session.add(endpoint)
+    session.flush()
+    delivery = OutboxMessage(
+        programme_id=tenant.programme.id,
+        channel=Channel.webhook,
+        topic="plan.submitted",
+        dedup_key=f"webhook:{uuid.uuid4()}",
+        endpoint_id=endpoint.id,
+        payload={"type": "plan.submitted", "data": {}},
+        state=Delivery.sent,
+        attempts=1,
+        response_code=200,
+        duration_ms=12,
+        sent_at=utcnow(),
+    )
+    session.add(delivery)
+    session.commit()
+    return endpoint, delivery
 
 
 def make_plan_ready(session: Session, tenant: Tenant) -> Finding:

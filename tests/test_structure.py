@@ -25,6 +25,7 @@ DOMAINS = (
     "tracking",
     "partnerships",
     "reports",
+    "notifications",
 )
 # Packages that are not domains: infrastructure, or users of every domain.
 NOT_DOMAINS = ("migrations", "idempotency", "demo", "web", "storage")

@@ -115,3 +115,31 @@ class LoginThrottle(SQLModel, table=True):
     window_started_at: datetime = Field(sa_type=UTCDateTime, index=True)
     # Progressive delay of an account under attack: no password is checked before this.
     blocked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PasswordLink(SQLModel, table=True):
+    """A single-use, short-lived link to set a password (a new account's, or a reset);
+    only the token's digest is kept."""
+
+    __tablename__ = "password_link"
+
+    id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
+    user_id: uuid.UUID = Field(foreign_key="user.id", index=True)
+    purpose: str = Field(max_length=16)  # "welcome" or "reset"
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PasswordResetRequest(InputModel):
+    """The e-mail of the account whose password is forgotten."""
+
+    email: Annotated[LoginText, StringConstraints(max_length=254)]
+
+
+class PasswordSet(InputModel):
+    """The token from the e-mailed link and the new password."""
+
+    token: Annotated[LoginText, StringConstraints(max_length=200)]
+    password: Password

@@ -5,8 +5,20 @@ import uuid
 from fastapi import APIRouter, Request, Response, status
 
 from service.accounts import access, service, throttle
-from service.accounts.models import ApiTokenCreate, LoginRequest, User
-from service.accounts.views import ApiTokenIssued, ApiTokenPublic, LoginResult, UserPublic
+from service.accounts.models import (
+    ApiTokenCreate,
+    LoginRequest,
+    PasswordResetRequest,
+    PasswordSet,
+    User,
+)
+from service.accounts.views import (
+    ApiTokenIssued,
+    ApiTokenPublic,
+    LoginResult,
+    ResetRequested,
+    UserPublic,
+)
 from service.deps import CallerDep, SessionDep
 from service.errors import problems
 from service.settings import get_settings
@@ -35,6 +47,33 @@ def login(data: LoginRequest, session: SessionDep, request: Request) -> LoginRes
 def logout(caller: CallerDep) -> Response:
     """Revoke the token this request was made with."""
     service.revoke_token(session=caller.session, token=caller.token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/auth/password-reset",
+    response_model=ResetRequested,
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=problems(422),
+    tags=["auth"],
+)
+def request_password_reset(data: PasswordResetRequest, session: SessionDep) -> ResetRequested:
+    """E-mail a password link to this address if it has an account; the answer is the same
+    whether or not it has one."""
+    service.request_password_reset(session=session, email=data.email)
+    return ResetRequested()
+
+
+@router.post(
+    "/auth/password-reset/confirm",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(422),
+    tags=["auth"],
+)
+def reset_password(data: PasswordSet, session: SessionDep) -> Response:
+    """Set a new password with the token of an e-mailed link (it works once, for a while);
+    every token of the account is revoked."""
+    service.reset_password(session=session, token=data.token, password=data.password)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -8,10 +8,13 @@ from sqlmodel import Session, col, select
 
 from service.accounts import throttle
 from service.accounts.models import ApiToken, ApiTokenCreate, TokenKind, User
+from service.accounts.passwords import issue_password_link, use_password_link
 from service.accounts.views import ApiTokenIssued, LoginResult
 from service.errors import NotAuthenticated
+from service.notifications import outbox
+from service.notifications.models import Channel, Topic
 from service.security import new_token, token_digest, verify_password
-from service.settings import Settings
+from service.settings import Settings, get_settings
 from service.types import utcnow
 
 WRONG_CREDENTIALS = "the e-mail or the password is wrong"
@@ -87,3 +90,30 @@ def list_personal_tokens(*, session: Session, user: User) -> list[ApiToken]:
         .order_by(col(ApiToken.created_at).desc())
     )
     return list(session.exec(statement).all())
+
+
+def request_password_reset(*, session: Session, email: str) -> None:
+    """E-mail a single-use, short-lived link to the account's address, if there is such an
+    active account; the caller answers the same either way."""
+    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    if user is None or not user.is_active:
+        session.commit()  # nothing written: the same answer, the same work
+        return
+    path = issue_password_link(session, user, purpose="reset")
+    outbox.enqueue(
+        session,
+        channel=Channel.mail,
+        topic=Topic.password_reset,
+        dedup_key=f"mail:password.reset:{uuid.uuid4()}",
+        programme_id=user.programme_id,
+        recipient_id=user.id,
+        payload={"args": {"minutes": get_settings().password_link_minutes}, "path": path},
+    )
+    session.commit()
+
+
+def reset_password(*, session: Session, token: str, password: str) -> None:
+    """Set a new password through an e-mailed link; every token of the account is revoked."""
+    user = use_password_link(session, token=token, password=password)
+    revoke_all_tokens(session, user_id=user.id)
+    session.commit()

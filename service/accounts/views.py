@@ -37,3 +37,9 @@ class LoginResult(SQLModel):
     access_token: str
     token_type: str = "bearer"
     expires_at: datetime
+
+
+class ResetRequested(SQLModel):
+    """The answer to a password reset request, the same whether or not the address exists."""
+
+    detail: str = "if this address has an account, a link to set a new password is on its way"

@@ -193,6 +193,13 @@ REFUSED_BY_RULE = statuses(404, admin=409, broker=409, buyer=403, supplier=403)
 LOCKED = statuses(404, admin=409, broker=409, buyer=403, supplier=403)
 
 
+WEBHOOK = "/api/v1/webhook-endpoints/{endpoint_id}"
+
+
+def webhook(tenant: Tenant) -> dict[str, Any]:
+    return {"endpoint_id": tenant.webhook.id}  # type: ignore[union-attr]
+
+
 ENDPOINTS = [
     Endpoint("GET", "/api/v1/me", nothing, statuses(200), has_foreign_object=False),
     Endpoint("GET", "/api/v1/me/tokens", nothing, statuses(200), has_foreign_object=False),
@@ -612,8 +619,71 @@ ENDPOINTS = [
         statuses(404, admin=200, broker=200, superuser=200),
     ),
 ]
-# Routes outside the API (probes) and the login form, which needs no caller.
-UNAUTHENTICATED = {("GET", "/healthz"), ("GET", "/readyz"), ("POST", "/api/v1/auth/login")}
+ENDPOINTS += [
+    Endpoint(
+        "GET",
+        "/api/v1/me/notification-preferences",
+        nothing,
+        statuses(200),
+        has_foreign_object=False,
+    ),
+    Endpoint(
+        "PUT",
+        "/api/v1/me/notification-preferences/{kind}",
+        lambda _t: {"kind": "reminder.action_due"},
+        statuses(200),
+        body=lambda _tag, _w: {"cadence": "weekly"},
+        has_foreign_object=False,
+    ),
+    Endpoint("POST", "/api/v1/me/calendar-feed", nothing, statuses(201), has_foreign_object=False),
+    Endpoint(
+        "DELETE", "/api/v1/me/calendar-feed", nothing, statuses(204), has_foreign_object=False
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/webhook-endpoints",
+        nothing,
+        statuses(403, admin=200),
+        has_foreign_object=False,
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/webhook-endpoints",
+        nothing,
+        statuses(403, admin=201),
+        body=lambda tag, _w: {
+            "url": f"https://93.184.216.34/{tag}",
+            "event_types": ["plan.submitted"],
+        },
+        has_foreign_object=False,
+    ),
+    Endpoint("GET", WEBHOOK, webhook, statuses(404, admin=200)),
+    Endpoint(
+        "PATCH", WEBHOOK, webhook, statuses(404, admin=200), body=lambda _t, _w: {"enabled": True}
+    ),
+    Endpoint("GET", WEBHOOK + "/deliveries", webhook, statuses(404, admin=200)),
+    Endpoint(
+        "POST",
+        WEBHOOK + "/deliveries/{delivery_id}/redeliver",
+        lambda tenant: {**webhook(tenant), "delivery_id": tenant.delivery.id},  # type: ignore[union-attr]
+        statuses(404, admin=202),
+    ),
+    Endpoint("GET", "/api/v1/outbox", nothing, statuses(403, admin=200), has_foreign_object=False),
+    Endpoint(
+        "GET", "/api/v1/outbox/counts", nothing, statuses(403, admin=200), has_foreign_object=False
+    ),
+]
+# Routes outside the API (probes), and those that need no caller: the login form, password
+# links, one-click unsubscribe and calendar feeds (their secret is in the URL).
+UNAUTHENTICATED = {
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    ("POST", "/api/v1/auth/login"),
+    ("POST", "/api/v1/auth/password-reset"),
+    ("POST", "/api/v1/auth/password-reset/confirm"),
+    ("POST", "/api/v1/notifications/unsubscribe"),
+    ("GET", "/api/v1/calendar/{token}.ics"),
+}
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from service.audits.models import Answer, Audit, AuditPurpose, Evidence
 from service.audits.service import template_for
 from service.engagements.models import Participation
 from service.history import EventKind, SubjectKind, record_event
+from service.notifications.models import Channel, OutboxMessage
 from service.plans.models import (
     Action,
     ActionCategory,
@@ -51,6 +52,7 @@ from tests.factories import (
     make_tenant,
     make_token,
     make_user,
+    make_webhook,
 )
 from tests.service.test_access_matrix import ENDPOINTS, SUPERUSER, Endpoint
 from workflows import PlanState
@@ -147,6 +149,12 @@ READS: dict[str, Growth] = {
     "/api/v1/reports/{report_id}/pdf": ADMIN,
     "/api/v1/programmes/{programme_id}/events": Growth(Role.admin, items, 1),
     "/api/v1/programmes/{programme_id}/history/verification": ADMIN,
+    "/api/v1/me/notification-preferences": ADMIN,
+    "/api/v1/webhook-endpoints": Growth(Role.admin, items, 1),
+    "/api/v1/webhook-endpoints/{endpoint_id}": ADMIN,
+    "/api/v1/webhook-endpoints/{endpoint_id}/deliveries": Growth(Role.admin, items, 1),
+    "/api/v1/outbox": Growth(Role.admin, items, 2),
+    "/api/v1/outbox/counts": ADMIN,
 }
 GETS = [endpoint for endpoint in ENDPOINTS if endpoint.method == "GET"]
 
@@ -173,6 +181,25 @@ def grow_accounts(session: Session, tenant: Tenant, tag: str) -> None:
         reason=f"mgmt-01: records {tag}",
     )
     make_engagement(session, tenant, include_tenant_supplier=False)
+    grow_webhooks(session, tenant)
+
+
+def grow_webhooks(session: Session, tenant: Tenant) -> None:
+    """A new endpoint with one delivery, and one more delivery of the world's endpoint."""
+    assert tenant.webhook is not None
+    make_webhook(session, tenant)
+    session.add(another_delivery(endpoint_id=tenant.webhook.id, programme_id=tenant.programme.id))
+    session.commit()
+
+
+def another_delivery(**values: Any) -> OutboxMessage:
+    return OutboxMessage(
+        channel=Channel.webhook,
+        topic="plan.submitted",
+        dedup_key=f"webhook:{uuid.uuid4()}",
+        payload={},
+        **values,
+    )
 
 
 def answer_next(session: Session, audit: Audit, tenant: Tenant) -> None:

@@ -1,0 +1,1 @@
+"""Notifications: e-mail, reminders, webhooks and calendar feeds, through a transactional outbox."""
