@@ -1,9 +1,11 @@
 """Column types shared by every model: aware UTC datetimes and enums stored as their values."""
 
+import difflib
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any
 from zoneinfo import available_timezones
 
@@ -15,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
 from sqlalchemy.engine import Dialect
@@ -153,7 +156,42 @@ class Language(StrEnum):
     fr = "fr"
 
 
-# Every IANA time zone name this Python knows, as an enum so the API documents the choice.
-TimeZoneName = StrEnum(  # type: ignore[misc]
-    "TimeZoneName", {name: name for name in sorted(available_timezones())}
-)
+ZONE_PATTERN = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$"
+
+
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _known_zone(value: str) -> str:
+    zones = _zones()
+    if value in zones:
+        return value
+    folded = {zone.lower(): zone for zone in zones}
+    nearest = folded.get(value.lower()) or next(
+        iter(difflib.get_close_matches(value, sorted(zones), n=1, cutoff=0.6)), None
+    )
+    hint = f"; did you mean {nearest}?" if nearest else ", e.g. America/Managua"
+    raise PydanticCustomError(
+        "time_zone", "{value} is not an IANA time zone name" + hint, {"value": value}
+    )
+
+
+# An IANA time zone name, checked against the zones this Python knows (tzdata), but published
+# as a string: the list differs from host to host and would break generated clients.
+TimeZoneName = Annotated[
+    str,
+    StringConstraints(max_length=64, pattern=ZONE_PATTERN),
+    AfterValidator(_known_zone),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": 64,
+            "pattern": ZONE_PATTERN,
+            "format": "iana-time-zone",
+            "examples": ["America/Managua"],
+            "description": "An IANA time zone name, e.g. America/Managua",
+        }
+    ),
+]
