@@ -44,8 +44,16 @@ async def _read_body(receive: Receive, limit: int) -> bytes | None:
             return b"".join(chunks)
 
 
-async def _send_body(send: Send, status: int, media_type: str, body: bytes, replay: bool) -> None:
+async def _send_body(
+    send: Send,
+    status: int,
+    media_type: str,
+    body: bytes,
+    replay: bool,
+    kept: list[list[str]] | None = None,
+) -> None:
     headers = [(b"content-type", media_type.encode()), (b"content-length", str(len(body)).encode())]
+    headers += [(name.encode("latin-1"), value.encode("latin-1")) for name, value in kept or []]
     if replay:
         headers.append((b"idempotent-replayed", b"true"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
@@ -124,6 +132,7 @@ class IdempotencyMiddleware:
                 record.media_type or "application/json",
                 record.response_body or b"",
                 True,
+                record.response_headers,
             )
         elif lookup.outcome == "pending" or lookup.record is None:
             await _problem(
@@ -168,12 +177,13 @@ class IdempotencyMiddleware:
                     await run_in_threadpool(store.release, record_id)
                 raise
         content = b"".join(captured["chunks"])
-        if captured["status"] >= 500:
+        response = unit.Stored(
+            captured["status"], captured["media_type"], content, _kept(captured.get("headers", []))
+        )
+        if not _keeps(response.status):
             await run_in_threadpool(request.abandon)
             await run_in_threadpool(store.release, record_id)
-        elif not await run_in_threadpool(
-            request.finish, captured["status"], captured["media_type"], content
-        ):
+        elif not await run_in_threadpool(request.finish, response):
             await _problem(
                 send,
                 409,
@@ -191,6 +201,22 @@ class IdempotencyMiddleware:
             }
         )
         await send({"type": "http.response.body", "body": content})
+
+
+def _keeps(status: int) -> bool:
+    """Only a request that completed, or that a rule refused (409), keeps its key: one
+    refused before it could change anything (invalid, unauthorised, not found, stale
+    If-Match, 5xx) leaves the key free for the corrected request, as Stripe does."""
+    return status < 400 or status == 409
+
+
+def _kept(headers: list[tuple[bytes, bytes]]) -> list[list[str]]:
+    """The response's own headers (ETag, Location…) to send again with a replay."""
+    return [
+        [key.decode("latin-1"), value.decode("latin-1")]
+        for key, value in headers
+        if key.lower() not in {b"content-type", b"content-length"}
+    ]
 
 
 def _media_type(headers: list[tuple[bytes, bytes]]) -> str | None:
