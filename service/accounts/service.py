@@ -78,12 +78,3 @@ def create_personal_token(
     session.commit()
     return ApiTokenIssued.model_validate({**token.model_dump(), "token": raw})
 
-
-def list_personal_tokens(*, session: Session, user: User) -> list[ApiToken]:
-    """The caller's personal tokens, newest first, revoked ones included."""
-    statement = (
-        select(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.kind == TokenKind.personal)
-        .order_by(col(ApiToken.created_at).desc())
-    )
-    return list(session.exec(statement).all())
