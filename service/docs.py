@@ -28,6 +28,7 @@ async def _swagger() -> HTMLResponse:
         swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
         swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
         swagger_favicon_url=f"{ASSETS_URL}/favicon.png",
+        swagger_ui_parameters={"validatorUrl": None},  # no badge fetched from swagger.io
     )
 
 
