@@ -19,7 +19,7 @@ from service.errors import NotAuthenticated, NotFound, PreconditionRequired, pro
 from service.idempotency.unit import request_session
 from service.programmes.models import Programme
 from service.security import token_digest
-from service.types import utcnow
+from service.types import IF_MATCH_PATTERN, utcnow
 from service.versioning import ANY_VERSION
 
 bearer = HTTPBearer(auto_error=False, description="A login or personal API token")
@@ -79,6 +79,9 @@ def get_caller(
     with request_session(request.method) as session:
         user, token = resolve_token(session, credentials.credentials)
         request.state.user_id = user.id
+        # What a problem is worded in: the user's language, else their programme's.
+        request.state.user_language = user.language
+        request.state.programme_id = user.programme_id
         yield Caller(session=session, user=user, token=token)
 
 
@@ -87,7 +90,6 @@ CallerDep = Annotated[Caller, Depends(get_caller)]
 # The problem statuses a read and a versioned change can answer.
 READ = problems(401, 404, 422)
 WRITE = problems(401, 403, 404, 409, 412, 422, 428)
-IF_MATCH_PATTERN = r'^((W/)?"[0-9]{1,9}"|\*)$'
 
 
 def if_match(

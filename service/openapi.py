@@ -10,8 +10,8 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from service.deps import IF_MATCH_PATTERN
 from service.errors import problem_openapi
+from service.types import IF_MATCH_PATTERN
 
 TAGS = [
     {"name": "auth", "description": "Log in for a bearer token, log out to revoke it."},

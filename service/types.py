@@ -156,6 +156,33 @@ class Language(StrEnum):
     fr = "fr"
 
 
+# An ETag as If-Match carries it ("3", W/"3"), or * for whatever version is current.
+IF_MATCH_PATTERN = r'^((W/)?"[0-9]{1,9}"|\*)$'
+
+# A language as people write it: es, ES, es-NI, es_ni (RFC 5646 form, any case).
+LANGUAGE_TAG_PATTERN = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8}){0,3}$"
+
+
+def _language_of_tag(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip().replace("_", "-").split("-", 1)[0].lower()
+    return value
+
+
+# A `lang=` parameter: any form of a tag the service speaks; es-NI and ES mean es.
+LanguageTag = Annotated[
+    Language,
+    BeforeValidator(_language_of_tag),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": LANGUAGE_TAG_PATTERN,
+            "examples": ["es", "es-NI", "FR"],
+            "description": "en, es or fr, in any case, with or without a region",
+        }
+    ),
+]
+
 ZONE_PATTERN = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$"
 
 

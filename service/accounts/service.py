@@ -77,4 +77,3 @@ def create_personal_token(
     session.add(token)
     session.commit()
     return ApiTokenIssued.model_validate({**token.model_dump(), "token": raw})
-
