@@ -173,8 +173,7 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
             name = str(context["discriminator"]).strip("'")
             location.append(name)
             if error.get("type") == "union_tag_invalid":
-                expected = str(context["expected_tags"]).replace("'", "")
-                message = f"{context['tag']} is not one of {expected}"
+                message = f"{context['tag']!r} is not one of {context['expected_tags']}"
             elif error.get("type") == "union_tag_not_found":
                 message = f"an object with {name} is required"
         field = _field_name(location, getattr(exc, "body", None))
