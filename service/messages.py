@@ -18,7 +18,13 @@ from service.i18n import LOCALES, SOURCE_LANGUAGE, accepted, choose
 from service.pagination import CURSOR_PATTERN, DAY_CURSOR_PATTERN
 from service.programmes.models import Programme
 from service.settings import get_settings
-from service.types import IF_MATCH_PATTERN, LANGUAGE_TAG_PATTERN, NOT_BLANK, ZONE_PATTERN, Email
+from service.types import (
+    EMAIL_PATTERN,
+    IF_MATCH_PATTERN,
+    LANGUAGE_TAG_PATTERN,
+    NOT_BLANK,
+    ZONE_PATTERN,
+)
 
 DOMAIN = "errors"
 # Placeholders that hold several reasons joined by "; ".
@@ -84,11 +90,10 @@ SENTENCES = {
 
 def pattern_names() -> dict[str, str]:
     """Each published pattern and its name in PATTERNS."""
-    email = Email.__metadata__[0].pattern
     return {
         NOT_BLANK: "NOT_BLANK",
         r"^[^\x00]*$": "NO_NUL",
-        email: "EMAIL",
+        EMAIL_PATTERN: "EMAIL",
         r"^[A-Z]{3}$": "CURRENCY",
         r"^[A-Z]{2}$": "COUNTRY",
         ZONE_PATTERN: "ZONE",

@@ -135,12 +135,8 @@ NOT_BLANK = r"^[^\x00]*[^ \t\n\r\f\v\x00][^\x00]*$"
 Text = Annotated[str, StringConstraints(max_length=5000, pattern=_NO_NUL)]
 # A name: at least one visible character.
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NOT_BLANK)]
-Email = Annotated[
-    str,
-    StringConstraints(
-        min_length=3, max_length=254, pattern=r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
-    ),
-]
+EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
+Email = Annotated[str, StringConstraints(min_length=3, max_length=254, pattern=EMAIL_PATTERN)]
 Password = Annotated[str, StringConstraints(min_length=12, max_length=256, pattern=_NO_NUL)]
 # What a login form accepts: anything without NUL, checked against the stored account.
 LoginText = Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=_NO_NUL)]
