@@ -116,8 +116,15 @@ def sentence(error: dict[str, Any]) -> str:
     template = SENTENCES.get(kind)
     if template is None:
         return str(error.get("msg", "is not valid")).removeprefix("Value error, ")
-    values = {name: str(value).replace("'", "") for name, value in context.items()}
+    values = {name: _shown(value) for name, value in context.items()}
     return template.format_map(_Keep(values))
+
+
+def _shown(value: Any) -> str:
+    """A context value as a person reads it: 100.0 as 100, enum lists without quotes."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).replace("'", "")
 
 
 class _Keep(dict[str, str]):
