@@ -12,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from service.errors import PROBLEM_MEDIA_TYPE
 from service.idempotency import store, unit
+from service.messages import choose_language, localize
 from service.settings import get_settings
 
 Scope = MutableMapping[str, Any]
@@ -60,12 +61,17 @@ async def _send_body(
     await send({"type": "http.response.body", "body": body})
 
 
-async def _problem(send: Send, status: int, title: str, detail: str, path: str) -> None:
-    body = {"type": "/problems/idempotency", "title": title, "status": status}
-    body.update({"detail": detail, "instance": path})
+async def _problem(send: Send, status: int, title: str, detail: str, scope: Scope) -> None:
+    body: dict[str, Any] = {"type": "/problems/idempotency", "title": title, "status": status}
+    body.update({"detail": detail, "instance": scope["path"]})
     if status == 422:
         body["errors"] = [{"field": "Idempotency-Key", "message": detail, "type": "value_error"}]
-    await _send_body(send, status, PROBLEM_MEDIA_TYPE, json.dumps(body).encode(), False)
+    # The user is not resolved here: Accept-Language alone chooses the language.
+    language = choose_language(None, _header(scope, b"accept-language"), None)
+    content = json.dumps(localize(body, language)).encode()
+    await _send_body(
+        send, status, PROBLEM_MEDIA_TYPE, content, False, [["content-language", language]]
+    )
 
 
 class IdempotencyMiddleware:
@@ -92,7 +98,7 @@ class IdempotencyMiddleware:
                 422,
                 "Unprocessable Content",
                 "Idempotency-Key must be 1 to 255 printable characters",
-                path,
+                scope,
             )
             return
         # The body is held in memory to compare repeats, so it is capped like any upload.
@@ -105,7 +111,7 @@ class IdempotencyMiddleware:
         )
         if body is None:
             detail = f"the body is larger than {limit} bytes"
-            await _problem(send, 413, "Content Too Large", detail, path)
+            await _problem(send, 413, "Content Too Large", detail, scope)
             return
         user_id = await run_in_threadpool(store.user_for_token, authorization[7:].strip())
         if user_id is None:
@@ -122,7 +128,7 @@ class IdempotencyMiddleware:
                 422,
                 "Unprocessable Content",
                 "this Idempotency-Key was already used with a different request",
-                path,
+                scope,
             )
         elif lookup.outcome == "replay" and lookup.record is not None:
             record = lookup.record
@@ -140,7 +146,7 @@ class IdempotencyMiddleware:
                 409,
                 "Conflict",
                 "a request with this Idempotency-Key is still being processed; retry later",
-                path,
+                scope,
             )
         else:
             await self._run_and_keep(scope, body, send, lookup.record.id)
@@ -190,7 +196,7 @@ class IdempotencyMiddleware:
                 "Conflict",
                 "this request took so long that its Idempotency-Key was given up; "
                 "nothing was changed, retry it",
-                scope["path"],
+                scope,
             )
             return
         await send(
