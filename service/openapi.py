@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from service.errors import problem_openapi
+from service.idempotency.middleware import IDEMPOTENCY_KEY_PATTERN
 from service.types import IF_MATCH_PATTERN
 
 TAGS = [
@@ -66,9 +67,9 @@ IDEMPOTENCY_KEY = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": False,
-    "description": "Any 1 to 255 printable characters; a repeat of the same request with the "
+    "description": "1 to 255 visible ASCII characters; a repeat of the same request with the "
     "same key gets the first response back (Idempotent-Replayed: true)",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "schema": {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN},
 }
 # pydantic publishes these from `json_schema_extra` and some `Field` forms as they are.
 KEYWORDS = {"ge": "minimum", "le": "maximum", "gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}

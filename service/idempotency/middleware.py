@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import timedelta
@@ -20,6 +21,9 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
+# 1 to 255 visible ASCII characters, spaces only inside (as `service/openapi.py` publishes).
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]([ -~]{0,253}[!-~])?$"
+IDEMPOTENCY_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
 WAIT_SECONDS = 15.0
 POLL_SECONDS = 0.05
 
@@ -92,12 +96,12 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
         path = scope["path"]
-        if not 1 <= len(key) <= 255 or not key.isprintable():
+        if not IDEMPOTENCY_KEY.fullmatch(key):
             await _problem(
                 send,
                 422,
                 "Unprocessable Content",
-                "Idempotency-Key must be 1 to 255 printable characters",
+                "Idempotency-Key must be 1 to 255 visible ASCII characters",
                 scope,
             )
             return
