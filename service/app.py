@@ -2,7 +2,6 @@
 
 import gc
 import logging
-from typing import Any
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import RedirectResponse
@@ -14,12 +13,13 @@ from service.analyses.router import router as analyses_router
 from service.audits.router import router as audits_router
 from service.audits.templates import template_registry
 from service.bodylimit import BodyLimitMiddleware
-from service.deps import IF_MATCH_PATTERN
+from service.docs import install_docs
 from service.engagements.router import router as engagements_router
-from service.errors import install_error_handlers, problem_openapi
+from service.errors import install_error_handlers
 from service.idempotency.middleware import IdempotencyMiddleware
 from service.lifecycle import lifespan
 from service.notifications.router import router as notifications_router
+from service.openapi import install_openapi, operation_id
 from service.partnerships.router import router as partnerships_router
 from service.plans.router import router as plans_router
 from service.programmes.router import router as programmes_router
@@ -42,9 +42,10 @@ def create_app() -> FastAPI:
         summary="Supplier development programmes: engagements, audits, round tables, "
         "improvement plans and reports.",
         openapi_url="/openapi.json",
-        docs_url="/docs",
-        redoc_url="/redoc",
+        docs_url=None,
+        redoc_url=None,
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(accounts_router)
@@ -62,12 +63,13 @@ def create_app() -> FastAPI:
     app.include_router(api)
     app.include_router(health.router)
     app.add_api_route("/", _home, include_in_schema=False)
+    install_docs(app)
     install_error_handlers(app)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(AdmissionMiddleware, limit=get_settings().max_concurrent_requests)
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(RequestLogMiddleware)
-    _install_openapi(app)
+    install_openapi(app)
     logging.getLogger("supplierdev").setLevel(logging.INFO)
     _freeze_startup_objects()
     return app
@@ -86,17 +88,6 @@ def _home() -> RedirectResponse:
     return RedirectResponse("/docs")
 
 
-def _install_openapi(app: FastAPI) -> None:
-    default = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = _require_if_match(problem_openapi(default()))
-        return app.openapi_schema
-
-    app.openapi = openapi  # type: ignore[method-assign]
-
-
 def __getattr__(name: str) -> FastAPI:
     """`service.app:app` is built on first use, not when the module is imported: importing
     the module (a test, a tool, the CLI) loads no templates and freezes nothing."""
@@ -104,15 +95,3 @@ def __getattr__(name: str) -> FastAPI:
         globals()["app"] = built = create_app()
         return built
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def _require_if_match(schema: dict[str, Any]) -> dict[str, Any]:
-    """Document If-Match as required: the code reads it as optional only to answer 428."""
-    for path_item in schema.get("paths", {}).values():
-        for operation in path_item.values():
-            for parameter in operation.get("parameters", []):
-                if parameter["in"] == "header" and parameter["name"] == "If-Match":
-                    parameter["required"] = True
-                    parameter["schema"].pop("anyOf", None)
-                    parameter["schema"].update({"type": "string", "pattern": IF_MATCH_PATTERN})
-    return schema

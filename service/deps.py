@@ -19,7 +19,8 @@ from service.errors import NotAuthenticated, NotFound, PreconditionRequired, pro
 from service.idempotency.unit import request_session
 from service.programmes.models import Programme
 from service.security import token_digest
-from service.types import utcnow
+from service.types import IF_MATCH_PATTERN, utcnow
+from service.versioning import ANY_VERSION
 
 bearer = HTTPBearer(auto_error=False, description="A login or personal API token")
 
@@ -78,6 +79,9 @@ def get_caller(
     with request_session(request.method) as session:
         user, token = resolve_token(session, credentials.credentials)
         request.state.user_id = user.id
+        # What a problem is worded in: the user's language, else their programme's.
+        request.state.user_language = user.language
+        request.state.programme_id = user.programme_id
         yield Caller(session=session, user=user, token=token)
 
 
@@ -86,7 +90,6 @@ CallerDep = Annotated[Caller, Depends(get_caller)]
 # The problem statuses a read and a versioned change can answer.
 READ = problems(401, 404, 422)
 WRITE = problems(401, 403, 404, 409, 412, 422, 428)
-IF_MATCH_PATTERN = r'^(W/)?"[0-9]{1,9}"$'
 
 
 def if_match(
@@ -95,13 +98,16 @@ def if_match(
         Header(
             alias="If-Match",
             pattern=IF_MATCH_PATTERN,
-            description='The ETag you read, e.g. "3"; required for every change',
+            description='The ETag you read, e.g. "3", or * for whatever version is current '
+            "(RFC 9110); required for every change",
         ),
     ] = None,
 ) -> int:
-    """The version the client read; 428 when it sent none."""
+    """The version the client read (`ANY_VERSION` for `*`); 428 when it sent none."""
     if value is None:
         raise PreconditionRequired('send If-Match with the ETag you read, e.g. If-Match: "3"')
+    if value == "*":
+        return ANY_VERSION
     return int(value.removeprefix("W/").strip('"'))
 
 

@@ -10,7 +10,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import IntegrityError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service.i18n import accepted
+from service.messages import choose_language, localize, programme_language, sentence
 
 logger = logging.getLogger("supplierdev.errors")
 
@@ -161,7 +165,7 @@ def _field_name(location: tuple[Any, ...] | list[Any], body: Any) -> str:
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
     errors = []
     for error in exc.errors():
-        message = str(error.get("msg", "invalid value"))
+        message = sentence(error)
         location = list(error.get("loc", ()))
         context = error.get("ctx", {})
         if "discriminator" in context:
@@ -192,7 +196,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ProblemError)
     async def _problem(request: Request, exc: ProblemError) -> JSONResponse:
-        return problem_response(exc.problem(request.url.path), exc.headers)
+        return await _localized(request, exc.problem(request.url.path), exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -202,13 +206,13 @@ def install_error_handlers(app: FastAPI) -> None:
         else:
             detail = "invalid request: " + ", ".join(sorted({error["field"] for error in errors}))
         body = Unprocessable(detail, errors=errors).problem(request.url.path)
-        return problem_response(body)
+        return await _localized(request, body)
 
     @app.exception_handler(IntegrityError)
     async def _integrity(request: Request, exc: IntegrityError) -> JSONResponse:
         # A uniqueness race lost to a concurrent request: the same answer as the checked path.
         detail = "this conflicts with a record that was created at the same time; read it again"
-        return problem_response(Conflict(detail).problem(request.url.path))
+        return await _localized(request, Conflict(detail).problem(request.url.path))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -216,14 +220,14 @@ def install_error_handlers(app: FastAPI) -> None:
         body = ProblemError("an unexpected error occurred; it has been logged").problem(
             request.url.path
         )
-        return problem_response(body)
+        return await _localized(request, body)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400 and exc.detail == BODY_PARSE_ERROR:
             # FastAPI answers 400 for a body that is not even text; it is malformed JSON too.
             problem = Unprocessable("the body is not valid JSON text", field="body")
-            return problem_response(problem.problem(request.url.path))
+            return await _localized(request, problem.problem(request.url.path))
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
@@ -234,7 +238,28 @@ def install_error_handlers(app: FastAPI) -> None:
             "detail": str(exc.detail),
             "instance": request.url.path,
         }
-        return problem_response(body, headers)
+        return await _localized(request, body, headers)
+
+
+async def _localized(
+    request: Request, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """The problem in the caller's language, with Content-Language saying which."""
+    language = await run_in_threadpool(_language_of, request)
+    response = problem_response(localize(body, language), headers)
+    response.headers["Content-Language"] = language
+    return response
+
+
+def _language_of(request: Request) -> str:
+    """The user's setting, else Accept-Language, else the user's programme's language."""
+    user_language = getattr(request.state, "user_language", None)
+    header = request.headers.get("accept-language")
+    programme = None
+    programme_id = getattr(request.state, "programme_id", None)
+    if user_language is None and not accepted(header) and programme_id is not None:
+        programme = programme_language(programme_id)
+    return choose_language(user_language, header, programme)
 
 
 _DESCRIPTIONS = {

@@ -1,9 +1,11 @@
 """Column types shared by every model: aware UTC datetimes and enums stored as their values."""
 
+import difflib
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import Annotated, Any
 from zoneinfo import available_timezones
 
@@ -15,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
 from sqlalchemy.engine import Dialect
@@ -132,12 +135,8 @@ NOT_BLANK = r"^[^\x00]*[^ \t\n\r\f\v\x00][^\x00]*$"
 Text = Annotated[str, StringConstraints(max_length=5000, pattern=_NO_NUL)]
 # A name: at least one visible character.
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NOT_BLANK)]
-Email = Annotated[
-    str,
-    StringConstraints(
-        min_length=3, max_length=254, pattern=r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
-    ),
-]
+EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
+Email = Annotated[str, StringConstraints(min_length=3, max_length=254, pattern=EMAIL_PATTERN)]
 Password = Annotated[str, StringConstraints(min_length=12, max_length=256, pattern=_NO_NUL)]
 # What a login form accepts: anything without NUL, checked against the stored account.
 LoginText = Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=_NO_NUL)]
@@ -153,7 +152,69 @@ class Language(StrEnum):
     fr = "fr"
 
 
-# Every IANA time zone name this Python knows, as an enum so the API documents the choice.
-TimeZoneName = StrEnum(  # type: ignore[misc]
-    "TimeZoneName", {name: name for name in sorted(available_timezones())}
-)
+# An ETag as If-Match carries it ("3", W/"3"), or * for whatever version is current.
+IF_MATCH_PATTERN = r'^((W/)?"[0-9]{1,9}"|\*)$'
+
+# A language as people write it: es, ES, es-NI, es_ni (RFC 5646 form, any case).
+LANGUAGE_TAG_PATTERN = r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8}){0,3}$"
+
+
+def _language_of_tag(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip().replace("_", "-").split("-", 1)[0].lower()
+    return value
+
+
+# A `lang=` parameter: any form of a tag the service speaks; es-NI and ES mean es.
+LanguageTag = Annotated[
+    Language,
+    BeforeValidator(_language_of_tag),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": LANGUAGE_TAG_PATTERN,
+            "examples": ["es", "es-NI", "FR"],
+            "description": "en, es or fr, in any case, with or without a region",
+        }
+    ),
+]
+
+ZONE_PATTERN = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$"
+
+
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _known_zone(value: str) -> str:
+    zones = _zones()
+    if value in zones:
+        return value
+    folded = {zone.lower(): zone for zone in zones}
+    nearest = folded.get(value.lower()) or next(
+        iter(difflib.get_close_matches(value, sorted(zones), n=1, cutoff=0.6)), None
+    )
+    hint = f"; did you mean {nearest}?" if nearest else ", e.g. America/Managua"
+    raise PydanticCustomError(
+        "time_zone", "{value} is not an IANA time zone name" + hint, {"value": value}
+    )
+
+
+# An IANA time zone name, checked against the zones this Python knows (tzdata), but published
+# as a string: the list differs from host to host and would break generated clients.
+TimeZoneName = Annotated[
+    str,
+    StringConstraints(max_length=64, pattern=ZONE_PATTERN),
+    AfterValidator(_known_zone),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": 64,
+            "pattern": ZONE_PATTERN,
+            "format": "iana-time-zone",
+            "examples": ["America/Managua"],
+            "description": "An IANA time zone name, e.g. America/Managua",
+        }
+    ),
+]

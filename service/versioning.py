@@ -10,10 +10,13 @@ from sqlmodel import Session, col
 from service.errors import PreconditionFailed
 from service.types import utcnow
 
+# `If-Match: *` (RFC 9110 §13.1.1): the change applies to whatever version is current.
+ANY_VERSION = -1
+
 
 def check_version(current: int, expected: int) -> None:
     """412 when the client's If-Match names another version than the stored one."""
-    if current != expected:
+    if expected != ANY_VERSION and current != expected:
         raise PreconditionFailed(f"the version is now {current}, not {expected}; read it again")
 
 
@@ -24,12 +27,20 @@ def bump_version(
     version: int,
     **values: object,
 ) -> None:
-    """Write only if nobody changed the row since it was read: exactly one writer wins."""
-    statement = (
-        update(model)
-        .where(col(model.id) == row_id, col(model.version) == version)
-        .values(version=version + 1, updated_at=utcnow(), **values)
-    )
+    """Write only if nobody changed the row since it was read: exactly one writer wins.
+    With `ANY_VERSION` the change applies to the current version, whatever it is."""
+    if version == ANY_VERSION:
+        statement = (
+            update(model)
+            .where(col(model.id) == row_id)
+            .values(version=col(model.version) + 1, updated_at=utcnow(), **values)
+        )
+    else:
+        statement = (
+            update(model)
+            .where(col(model.id) == row_id, col(model.version) == version)
+            .values(version=version + 1, updated_at=utcnow(), **values)
+        )
     if session.exec(statement).rowcount != 1:
         session.rollback()
         raise PreconditionFailed("the object was changed meanwhile; read it again")

@@ -5,7 +5,7 @@ import uuid
 from sqlmodel import Session, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from service.accounts.models import ApiToken, Role, TokenKind, User
+from service.accounts.models import ApiToken, Role, User
 from service.errors import NotFound
 
 # Roles that see every user of their programme; the rest see their own organization's.
@@ -45,9 +45,9 @@ def get_visible_user(session: Session, user: User, user_id: uuid.UUID) -> User:
     return found
 
 
-def get_personal_token(session: Session, user: User, token_id: uuid.UUID) -> ApiToken:
-    """One of the user's own personal tokens, or 404."""
+def get_own_token(session: Session, user: User, token_id: uuid.UUID) -> ApiToken:
+    """One of the user's own tokens, a login session or a personal token, or 404."""
     token = session.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id or token.kind != TokenKind.personal:
+    if token is None or token.user_id != user.id:
         raise NotFound("no such token")
     return token

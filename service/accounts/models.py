@@ -80,6 +80,20 @@ class UserUpdate(InputModel):
     password: Password = Field(default=None)
 
 
+class ProfileUpdate(InputModel):
+    """Changes a user makes to their own account; omitted fields stay as they are."""
+
+    full_name: Name = Field(default=None)
+    language: Language | None = None
+
+
+class PasswordChange(InputModel):
+    """A new password, allowed only with the current one."""
+
+    current_password: LoginText
+    new_password: Password
+
+
 class ApiToken(SQLModel, table=True):
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     user_id: uuid.UUID = Field(foreign_key="user.id", index=True)

@@ -4,12 +4,14 @@ import uuid
 
 from fastapi import APIRouter, Request, Response, status
 
-from service.accounts import access, service, throttle
+from service.accounts import access, profile, service, throttle
 from service.accounts.models import (
     ApiTokenCreate,
     LoginRequest,
+    PasswordChange,
     PasswordResetRequest,
     PasswordSet,
+    ProfileUpdate,
     User,
 )
 from service.accounts.views import (
@@ -21,6 +23,7 @@ from service.accounts.views import (
 )
 from service.deps import CallerDep, SessionDep
 from service.errors import problems
+from service.pagination import CursorQuery, LimitQuery, Page, page_of
 from service.settings import get_settings
 
 router = APIRouter(tags=["accounts"])
@@ -83,11 +86,30 @@ def read_me(caller: CallerDep) -> User:
     return caller.user
 
 
-@router.get("/me/tokens", response_model=list[ApiTokenPublic], responses=AUTH)
-def list_tokens(caller: CallerDep) -> list[ApiTokenPublic]:
-    """The caller's personal API tokens (secrets are never shown again)."""
-    tokens = service.list_personal_tokens(session=caller.session, user=caller.user)
-    return [ApiTokenPublic.model_validate(token, from_attributes=True) for token in tokens]
+@router.patch("/me", response_model=UserPublic, responses=AUTH)
+def update_me(data: ProfileUpdate, caller: CallerDep) -> User:
+    """Change your own name or language (the language of messages and reports)."""
+    return profile.update_profile(session=caller.session, user=caller.user, data=data)
+
+
+@router.post(
+    "/me/password", status_code=status.HTTP_204_NO_CONTENT, responses=problems(401, 403, 422)
+)
+def change_password(data: PasswordChange, caller: CallerDep) -> Response:
+    """Change your own password with the current one (403 when it is wrong); every other
+    session and token of yours is revoked, the one you used stays valid."""
+    profile.change_password(session=caller.session, user=caller.user, token=caller.token, data=data)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/me/tokens", response_model=Page[ApiTokenPublic], responses=AUTH)
+def list_tokens(
+    caller: CallerDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> Page[ApiTokenPublic]:
+    """Your tokens, login sessions and personal tokens, revoked ones included, oldest first
+    (secrets are never shown again)."""
+    rows = profile.token_page(caller.session, caller.user, cursor, limit)
+    return page_of(rows, limit, ApiTokenPublic)
 
 
 @router.post(
@@ -109,7 +131,7 @@ def create_token(data: ApiTokenCreate, caller: CallerDep) -> ApiTokenIssued:
     responses=problems(401, 404, 422),
 )
 def revoke_token(token_id: uuid.UUID, caller: CallerDep) -> Response:
-    """Revoke one of the caller's personal tokens."""
-    token = access.get_personal_token(caller.session, caller.user, token_id)
+    """Revoke one of your tokens, a personal token or a login session."""
+    token = access.get_own_token(caller.session, caller.user, token_id)
     service.revoke_token(session=caller.session, token=token)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -82,16 +82,6 @@ def create_personal_token(
     return ApiTokenIssued.model_validate({**token.model_dump(), "token": raw})
 
 
-def list_personal_tokens(*, session: Session, user: User) -> list[ApiToken]:
-    """The caller's personal tokens, newest first, revoked ones included."""
-    statement = (
-        select(ApiToken)
-        .where(ApiToken.user_id == user.id, ApiToken.kind == TokenKind.personal)
-        .order_by(col(ApiToken.created_at).desc())
-    )
-    return list(session.exec(statement).all())
-
-
 def request_password_reset(*, session: Session, email: str) -> None:
     """E-mail a single-use, short-lived link to the account's address, if there is such an
     active account; the caller answers the same either way."""

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import timedelta
@@ -12,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from service.errors import PROBLEM_MEDIA_TYPE
 from service.idempotency import store, unit
+from service.messages import choose_language, localize
 from service.settings import get_settings
 
 Scope = MutableMapping[str, Any]
@@ -19,6 +21,9 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
+# 1 to 255 visible ASCII characters, spaces only inside (as `service/openapi.py` publishes).
+IDEMPOTENCY_KEY_PATTERN = r"^[!-~]([ -~]{0,253}[!-~])?$"
+IDEMPOTENCY_KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
 WAIT_SECONDS = 15.0
 POLL_SECONDS = 0.05
 
@@ -44,20 +49,33 @@ async def _read_body(receive: Receive, limit: int) -> bytes | None:
             return b"".join(chunks)
 
 
-async def _send_body(send: Send, status: int, media_type: str, body: bytes, replay: bool) -> None:
+async def _send_body(
+    send: Send,
+    status: int,
+    media_type: str,
+    body: bytes,
+    replay: bool,
+    kept: list[list[str]] | None = None,
+) -> None:
     headers = [(b"content-type", media_type.encode()), (b"content-length", str(len(body)).encode())]
+    headers += [(name.encode("latin-1"), value.encode("latin-1")) for name, value in kept or []]
     if replay:
         headers.append((b"idempotent-replayed", b"true"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 
-async def _problem(send: Send, status: int, title: str, detail: str, path: str) -> None:
-    body = {"type": "/problems/idempotency", "title": title, "status": status}
-    body.update({"detail": detail, "instance": path})
+async def _problem(send: Send, status: int, title: str, detail: str, scope: Scope) -> None:
+    body: dict[str, Any] = {"type": "/problems/idempotency", "title": title, "status": status}
+    body.update({"detail": detail, "instance": scope["path"]})
     if status == 422:
         body["errors"] = [{"field": "Idempotency-Key", "message": detail, "type": "value_error"}]
-    await _send_body(send, status, PROBLEM_MEDIA_TYPE, json.dumps(body).encode(), False)
+    # The user is not resolved here: Accept-Language alone chooses the language.
+    language = choose_language(None, _header(scope, b"accept-language"), None)
+    content = json.dumps(localize(body, language)).encode()
+    await _send_body(
+        send, status, PROBLEM_MEDIA_TYPE, content, False, [["content-language", language]]
+    )
 
 
 class IdempotencyMiddleware:
@@ -78,13 +96,13 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
         path = scope["path"]
-        if not 1 <= len(key) <= 255 or not key.isprintable():
+        if not IDEMPOTENCY_KEY.fullmatch(key):
             await _problem(
                 send,
                 422,
                 "Unprocessable Content",
-                "Idempotency-Key must be 1 to 255 printable characters",
-                path,
+                "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                scope,
             )
             return
         # The body is held in memory to compare repeats, so it is capped like any upload.
@@ -97,7 +115,7 @@ class IdempotencyMiddleware:
         )
         if body is None:
             detail = f"the body is larger than {limit} bytes"
-            await _problem(send, 413, "Content Too Large", detail, path)
+            await _problem(send, 413, "Content Too Large", detail, scope)
             return
         user_id = await run_in_threadpool(store.user_for_token, authorization[7:].strip())
         if user_id is None:
@@ -114,7 +132,7 @@ class IdempotencyMiddleware:
                 422,
                 "Unprocessable Content",
                 "this Idempotency-Key was already used with a different request",
-                path,
+                scope,
             )
         elif lookup.outcome == "replay" and lookup.record is not None:
             record = lookup.record
@@ -124,6 +142,7 @@ class IdempotencyMiddleware:
                 record.media_type or "application/json",
                 record.response_body or b"",
                 True,
+                record.response_headers,
             )
         elif lookup.outcome == "pending" or lookup.record is None:
             await _problem(
@@ -131,7 +150,7 @@ class IdempotencyMiddleware:
                 409,
                 "Conflict",
                 "a request with this Idempotency-Key is still being processed; retry later",
-                path,
+                scope,
             )
         else:
             await self._run_and_keep(scope, body, send, lookup.record.id)
@@ -168,19 +187,20 @@ class IdempotencyMiddleware:
                     await run_in_threadpool(store.release, record_id)
                 raise
         content = b"".join(captured["chunks"])
-        if captured["status"] >= 500:
+        response = unit.Stored(
+            captured["status"], captured["media_type"], content, _kept(captured.get("headers", []))
+        )
+        if not _keeps(response.status):
             await run_in_threadpool(request.abandon)
             await run_in_threadpool(store.release, record_id)
-        elif not await run_in_threadpool(
-            request.finish, captured["status"], captured["media_type"], content
-        ):
+        elif not await run_in_threadpool(request.finish, response):
             await _problem(
                 send,
                 409,
                 "Conflict",
                 "this request took so long that its Idempotency-Key was given up; "
                 "nothing was changed, retry it",
-                scope["path"],
+                scope,
             )
             return
         await send(
@@ -191,6 +211,22 @@ class IdempotencyMiddleware:
             }
         )
         await send({"type": "http.response.body", "body": content})
+
+
+def _keeps(status: int) -> bool:
+    """Only a request that completed, or that a rule refused (409), keeps its key: one
+    refused before it could change anything (invalid, unauthorised, not found, stale
+    If-Match, 5xx) leaves the key free for the corrected request, as Stripe does."""
+    return status < 400 or status == 409
+
+
+def _kept(headers: list[tuple[bytes, bytes]]) -> list[list[str]]:
+    """The response's own headers (ETag, Location…) to send again with a replay."""
+    return [
+        [key.decode("latin-1"), value.decode("latin-1")]
+        for key, value in headers
+        if key.lower() not in {b"content-type", b"content-length"}
+    ]
 
 
 def _media_type(headers: list[tuple[bytes, bytes]]) -> str | None:

@@ -21,5 +21,7 @@ class IdempotencyRecord(SQLModel, table=True):
     status_code: int | None = None
     media_type: str | None = Field(default=None, max_length=100)
     response_body: bytes | None = Field(default=None, sa_type=sa.LargeBinary)
+    # The response's own headers (ETag, Location…) as [name, value] pairs, sent again on replay.
+    response_headers: list[list[str]] | None = Field(default=None, sa_type=sa.JSON)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event, update
@@ -43,12 +44,10 @@ class HeldSession(Session):
         if not self.held:  # a held transaction is the middleware's to finish
             super().close()
 
-    def commit_with_response(
-        self, record_id: uuid.UUID, status: int, media_type: str | None, body: bytes
-    ) -> bool:
+    def commit_with_response(self, record_id: uuid.UUID, response: "Stored") -> bool:
         """Store the response in the change's transaction and commit both; False (and nothing
         written) when the key's reservation is no longer this request's."""
-        stored = self.execute(_complete(record_id, status, media_type, body))
+        stored = self.execute(_complete(record_id, response))
         if stored.rowcount != 1:  # type: ignore[attr-defined]
             self.discard()
             return False
@@ -64,12 +63,26 @@ class HeldSession(Session):
         super().close()
 
 
-def _complete(record_id: uuid.UUID, status: int, media_type: str | None, body: bytes) -> Any:
+@dataclass
+class Stored:
+    """A response as it is kept for replays."""
+
+    status: int
+    media_type: str | None
+    body: bytes
+    headers: list[list[str]] = field(default_factory=list)
+
+
+def _complete(record_id: uuid.UUID, response: Stored) -> Any:
     return (
         update(IdempotencyRecord)
         .where(col(IdempotencyRecord.id) == record_id, col(IdempotencyRecord.status_code).is_(None))
         .values(
-            status_code=status, media_type=media_type, response_body=body, completed_at=utcnow()
+            status_code=response.status,
+            media_type=response.media_type,
+            response_body=response.body,
+            response_headers=response.headers,
+            completed_at=utcnow(),
         )
     )
 
@@ -95,7 +108,7 @@ class HeldRequest:
         self.record_id = record_id
         self.sessions: list[HeldSession] = []
 
-    def finish(self, status: int, media_type: str | None, body: bytes) -> bool:
+    def finish(self, response: Stored) -> bool:
         """Commit the held change with the response, or store the response alone."""
         held = [session for session in self.sessions if session.held]
         for session in self.sessions:
@@ -103,11 +116,11 @@ class HeldRequest:
                 session.close()
         if not held:
             with Session(get_engine().execution_options(**{WRITE_OPTION: True})) as own:
-                result = own.execute(_complete(self.record_id, status, media_type, body))
+                result = own.execute(_complete(self.record_id, response))
                 own.commit()
                 return bool(result.rowcount == 1)  # type: ignore[attr-defined]
         first, *others = held
-        stored = first.commit_with_response(self.record_id, status, media_type, body)
+        stored = first.commit_with_response(self.record_id, response)
         for session in others:
             if stored:
                 Session.commit(session)

@@ -36,5 +36,5 @@ def decide_partnership(
         data=data,
         version=version,
     )
-    etag(response, version + 1)
+    etag(response, participation.version + 1)
     return decision_public(decision)

@@ -72,12 +72,16 @@ class Payer(StrEnum):
     loan = "loan"
 
 
-class Party(StrEnum):
+class ApprovingParty(StrEnum):
     """Who approves a plan."""
 
     broker = "broker"
     buyer = "buyer"
     supplier = "supplier"
+
+
+# The short name the code uses; the class's own name keeps the API's schema names unique.
+Party = ApprovingParty
 
 
 class Plan(SQLModel, table=True):

@@ -11,7 +11,7 @@ from service.pagination import CursorQuery, LimitQuery, Page
 from service.reports import access, queries, service, store
 from service.reports.models import IssuedReport, ReportKind, ReportPublic, ReportRequest
 from service.storage import FileMissing
-from service.types import Language
+from service.types import LanguageTag
 
 router = APIRouter(tags=["reports"])
 
@@ -26,7 +26,9 @@ def issue_report(
     data: ReportRequest,
     caller: CallerDep,
     response: Response,
-    lang: Language | None = Query(default=None, description="en, es or fr; else yours"),
+    lang: LanguageTag | None = Query(
+        default=None, description="en, es or fr (es-NI and ES mean es); else yours"
+    ),
 ) -> IssuedReport:
     """Render a report as PDF, keep its bytes with their sha256, and describe it; fetch the
     bytes at `/api/v1/reports/{id}/pdf`. A final report of an unfinished engagement is

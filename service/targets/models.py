@@ -27,11 +27,15 @@ class TargetKind(StrEnum):
     commitment = "commitment"
 
 
-class Party(StrEnum):
+class CommittingParty(StrEnum):
     """Who commits."""
 
     supplier = "supplier"
     buyer = "buyer"
+
+
+# The short name the code uses; the class's own name keeps the API's schema names unique.
+Party = CommittingParty
 
 
 class Target(SQLModel, table=True):

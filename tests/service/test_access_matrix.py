@@ -204,6 +204,23 @@ ENDPOINTS = [
     Endpoint("GET", "/api/v1/me", nothing, statuses(200), has_foreign_object=False),
     Endpoint("GET", "/api/v1/me/tokens", nothing, statuses(200), has_foreign_object=False),
     Endpoint(
+        "PATCH",
+        "/api/v1/me",
+        nothing,
+        statuses(200),
+        body=lambda tag, _w: {"full_name": f"Myself {tag}", "language": "es"},
+        has_foreign_object=False,
+    ),
+    # Everyone may change their own password, with the current one; a wrong one is 403.
+    Endpoint(
+        "POST",
+        "/api/v1/me/password",
+        nothing,
+        statuses(403),
+        body=lambda _tag, _w: {"current_password": "not my password", "new_password": "x" * 12},
+        has_foreign_object=False,
+    ),
+    Endpoint(
         "POST",
         "/api/v1/me/tokens",
         nothing,

@@ -132,9 +132,9 @@ def test_personal_token_is_shown_once_and_works(client: TestClient, session: Ses
     secret = created.json()["token"]
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
     assert me.json()["email"] == "buyer@alpha.test"
-    listed = client.get("/api/v1/me/tokens", headers=headers).json()
-    assert [item["name"] for item in listed] == ["ERP sync"]
-    assert "token" not in listed[0]
+    listed = client.get("/api/v1/me/tokens", headers=headers).json()["items"]
+    assert [item["name"] for item in listed] == ["test", "ERP sync"]
+    assert "token" not in listed[1]
 
 
 def test_revoking_a_personal_token_stops_it(client: TestClient, session: Session) -> None:

@@ -97,7 +97,7 @@ def test_invalid_baselines_are_refused_by_field(client: TestClient, session: Ses
         (
             {"kpi": "scrap_rate", "value": True, "measured_on": "2026-10-01"},
             "value",
-            "Input should be a valid number",
+            "must be a number",
         ),
     ]
     for body, field, message in cases:

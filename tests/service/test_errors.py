@@ -91,10 +91,10 @@ def test_an_unexpected_error_is_a_problem_500(
 
     tenant = make_tenant(session, "Alpha")
 
-    def explode(**_kwargs: object) -> None:
+    def explode(*_args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(accounts_router.service, "list_personal_tokens", explode)
+    monkeypatch.setattr(accounts_router.profile, "token_page", explode)
     response = client.get("/api/v1/me/tokens", headers=tenant.headers(Role.admin))
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/problem+json"
