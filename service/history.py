@@ -40,6 +40,7 @@ class EventKind(StrEnum):
     programme = "programme"
     organization = "organization"
     user = "user"
+    tender = "tender"
 
 
 class SubjectKind(StrEnum):
@@ -57,6 +58,8 @@ class SubjectKind(StrEnum):
     plan = "plan"
     action = "action"
     partnership_decision = "partnership_decision"
+    tender = "tender"
+    bid = "bid"
 
 
 class Event(SQLModel, table=True):

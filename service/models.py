@@ -15,9 +15,23 @@ from service.plans.models import (
     Review,
 )
 from service.programmes.models import Organization, Programme
+from service.providers.models import ProviderProfile, Qualification, Rating
 from service.reports.models import IssuedReport
 from service.roundtables.models import RoundTable, RoundTableInvitee
 from service.targets.models import Target, TargetRevision
+from service.tenders.models import (
+    Bid,
+    BidVersion,
+    Clarification,
+    Evaluator,
+    Lot,
+    LotAction,
+    Score,
+    Tender,
+    TenderAmendment,
+    TenderInvitation,
+    TenderPolicy,
+)
 
 __all__ = [
     "Action",
@@ -25,7 +39,11 @@ __all__ = [
     "Answer",
     "ApiToken",
     "Audit",
+    "Bid",
+    "BidVersion",
+    "Clarification",
     "Engagement",
+    "Evaluator",
     "Event",
     "EventChain",
     "Evidence",
@@ -35,16 +53,26 @@ __all__ = [
     "IssuedReport",
     "KpiValue",
     "LoginThrottle",
+    "Lot",
+    "LotAction",
     "Organization",
     "Participation",
     "PartnershipDecision",
     "Plan",
     "PlanApproval",
     "Programme",
+    "ProviderProfile",
+    "Qualification",
+    "Rating",
     "Review",
     "RoundTable",
     "RoundTableInvitee",
+    "Score",
     "Target",
     "TargetRevision",
+    "Tender",
+    "TenderAmendment",
+    "TenderInvitation",
+    "TenderPolicy",
     "User",
 ]
