@@ -73,8 +73,9 @@ TenderDep = Annotated[Tender, Depends(tender_dep)]
 LotDep = Annotated[tuple[Lot, Tender], Depends(lot_dep)]
 
 
-def sealed(request: Request) -> None:
-    """Bid routes log no user: a log line must not tell who bid."""
+def sealed(request: Request, _caller: CallerDep) -> None:
+    """Bid routes log no user: a log line must not tell who bid (runs after the caller is
+    resolved, which records the user for the log)."""
     request.state.user_id = "sealed"
 
 
