@@ -31,6 +31,7 @@ class TenderWorld:
     actions: list[Action]
     providers: list[Organization]
     provider_tokens: list[str]
+    provider_users: list[uuid.UUID]
     second_broker_token: str
     second_broker_id: uuid.UUID
     extra: dict[str, Any] = field(default_factory=dict)
@@ -79,7 +80,7 @@ def make_tender_world(session: Session, name: str = "Tendering", providers: int 
             ]
         )
         actions.append(action)
-    orgs, tokens = [], []
+    orgs, tokens, users = [], [], []
     for n in range(providers):
         org = Organization(
             programme_id=tenant.programme.id,
@@ -104,11 +105,12 @@ def make_tender_world(session: Session, name: str = "Tendering", providers: int 
         user = make_user(session, f"bidder{n}@{name.lower()}.test", org, Role.provider)
         orgs.append(org)
         tokens.append(make_token(session, user))
+        users.append(user.id)
     unit = tenant.organizations[OrganizationKind.unit]
     broker2 = make_user(session, f"broker2@{name.lower()}.test", unit, Role.broker)
     token2 = make_token(session, broker2)
     session.commit()
-    return TenderWorld(tenant, plan, actions, orgs, tokens, token2, broker2.id)
+    return TenderWorld(tenant, plan, actions, orgs, tokens, users, token2, broker2.id)
 
 
 def tender_body(title: str = "Training call 2027") -> dict[str, Any]:
