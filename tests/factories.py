@@ -20,6 +20,7 @@ from service.roundtables.models import RoundTable, RoundTableInvitee
 from service.security import hash_password, new_token, token_digest
 from service.settings import get_settings
 from service.targets.models import Target, TargetKind
+from service.tenders.models import Clarification, Lot, Tender
 from service.types import Language, utcnow
 from workflows import AnalysisState, AuditState, ParticipationState, Phase
 
@@ -54,6 +55,9 @@ class Tenant:
     plan: "Plan | None" = None
     action: "Action | None" = None
     report: "IssuedReport | None" = None
+    tender: "Tender | None" = None
+    lot: "Lot | None" = None
+    clarification: "Clarification | None" = None
 
     def headers(self, role: Role) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
@@ -275,6 +279,7 @@ def fill_tenant(session: Session, tenant: Tenant) -> Tenant:
     tenant.analysis = make_analysis(session, tenant)
     tenant.plan, tenant.action = make_plan(session, tenant)
     tenant.report = make_report(session, tenant)
+    tenant.tender, tenant.lot, tenant.clarification = make_tender(session, tenant)
     return tenant
 
 
@@ -366,3 +371,49 @@ def make_report(session: Session, tenant: Tenant) -> IssuedReport:
     session.add(report)
     session.commit()
     return report
+
+
+def make_tender(session: Session, tenant: Tenant) -> tuple[Tender, Lot, Clarification]:
+    """A tender open to every provider, published with a deadline ten days away, one lot and
+    one unanswered question."""
+    from workflows.tender import TenderState
+
+    now = utcnow()
+    tender = Tender(
+        programme_id=tenant.programme.id,
+        title="Training call",
+        description="Training for the programme's suppliers.",
+        state=TenderState.published,
+        deadline_at=now + timedelta(days=10),
+        clarification_ends_at=now + timedelta(days=5),
+        open_to_all=True,
+        criteria=[
+            {"key": "price", "name": "Price", "weight": 40, "price": True},
+            {"key": "approach", "name": "Approach", "weight": 60, "price": False},
+        ],
+        created_by=tenant.users[Role.admin].id,
+        published_at=now,
+    )
+    session.add(tender)
+    session.flush()
+    lot = Lot(
+        tender_id=tender.id,
+        programme_id=tenant.programme.id,
+        title="Lot 1",
+        category=ActionCategory.training,
+        scope="Courses.",
+        deliverables="Material.",
+        starts_on=date(2027, 2, 1),
+        due_on=date(2027, 4, 30),
+        budget_ceiling=Decimal("9000.00"),
+    )
+    session.add(lot)
+    session.flush()
+    question = Clarification(
+        tender_id=tender.id,
+        asked_by=tenant.organizations[OrganizationKind.provider].id,
+        question="May courses be on Saturdays?",
+    )
+    session.add(question)
+    session.commit()
+    return tender, lot, question
