@@ -25,6 +25,8 @@ DOMAINS = (
     "tracking",
     "partnerships",
     "reports",
+    "providers",
+    "tenders",
 )
 # Packages that are not domains: infrastructure, or users of every domain.
 NOT_DOMAINS = ("migrations", "idempotency", "demo", "web", "storage")
@@ -40,6 +42,8 @@ BELOW_ENGAGEMENTS = (
     "plans",
     "tracking",
     "partnerships",
+    "providers",
+    "tenders",
 )
 MAX_LINES = 400
 

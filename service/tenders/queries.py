@@ -6,7 +6,9 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from service.accounts.models import User
+from service.pagination import next_cursor, paginate
 from service.plans.models import Action
+from service.tenders.access import visible_tenders
 from service.tenders.models import (
     Bid,
     BidVersion,
@@ -125,8 +127,5 @@ def tender_page(
     session: Session, user: User, cursor: str | None, limit: int
 ) -> tuple[list[Tender], str | None]:
     """One page of the tenders the user may see, oldest first."""
-    from service.pagination import next_cursor, paginate
-    from service.tenders.access import visible_tenders
-
     rows = list(session.exec(paginate(visible_tenders(user), Tender, cursor, limit)).all())
     return rows[:limit], next_cursor(rows, limit)

@@ -5,6 +5,7 @@ deadline on two worker processes leave none accepted after it."""
 import asyncio
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
 
 import httpx
@@ -20,6 +21,7 @@ from tests.server import running_server
 from tests.tender_world import API, bid_body, make_tender_world, pass_deadline, published_tender
 
 RACERS = 30
+STAGGER = 0.05  # seconds between two bids of the stream
 
 
 def test_a_bid_one_second_late_is_refused_with_the_deadline(
@@ -46,19 +48,25 @@ def test_a_bid_one_second_late_is_refused_with_the_deadline(
     assert session.exec(select(Bid)).all() == []
 
 
-def fire(base: str, lot_id: str, tokens: list[str]) -> list[httpx.Response]:
+def fire(
+    base: str, lot_id: str, tokens: list[str], set_deadline: Callable[[], None]
+) -> list[httpx.Response]:
     async def all_at_once() -> list[httpx.Response]:
         limits = httpx.Limits(max_connections=RACERS)
         async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as client:
-            calls = [
-                client.put(
+
+            async def bid(n: int, token: str) -> httpx.Response:
+                await asyncio.sleep(n * STAGGER)  # a stream of bids across the deadline
+                return await client.put(
                     f"{API}/lots/{lot_id}/bid",
                     json=bid_body("5000.00", f"racer-{n}"),
                     headers={"Authorization": f"Bearer {token}"},
                 )
-                for n, token in enumerate(tokens)
-            ]
-            return list(await asyncio.gather(*calls))
+
+            for token in tokens[:4]:  # both workers warm, so the stream is not held up
+                await client.get(f"{API}/tenders", headers={"Authorization": f"Bearer {token}"})
+            set_deadline()
+            return list(await asyncio.gather(*(bid(n, t) for n, t in enumerate(tokens))))
 
     return asyncio.run(asyncio.wait_for(all_at_once(), timeout=120))
 
@@ -71,17 +79,18 @@ def test_thirty_bids_racing_the_deadline_leave_none_accepted_after_it(
     tender, lot_id = published_tender(client, world)
     tender_id = uuid.UUID(tender["id"])
     with running_server(database_url, workers=2) as base:
-        # The deadline falls inside the burst: some bids come before it, some after.
-        session.rollback()
-        session.execute(
-            update(Tender)
-            .where(col(Tender.id) == tender_id)
-            .values(deadline_at=utcnow() + timedelta(milliseconds=400))
-        )
-        session.commit()
-        responses = fire(base, lot_id, world.provider_tokens)
+
+        def set_deadline() -> None:
+            # Mid-stream: the first bids come before it, the last ones after.
+            session.rollback()
+            deadline = utcnow() + timedelta(seconds=RACERS * STAGGER)
+            session.execute(
+                update(Tender).where(col(Tender.id) == tender_id).values(deadline_at=deadline)
+            )
+            session.commit()
+
+        responses = fire(base, lot_id, world.provider_tokens, set_deadline)
     statuses = Counter(response.status_code for response in responses)
-    print("RACE", statuses)
     assert statuses[200] + statuses[409] == RACERS, statuses
     session.rollback()
     deadline = session.exec(select(Tender.deadline_at).where(Tender.id == tender_id)).one()
