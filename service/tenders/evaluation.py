@@ -189,3 +189,10 @@ def require_result_reader(user: User, tender: Tender) -> None:
     access.require_provider(user)
     if tender.state not in (TenderState.awarded, TenderState.unsuccessful):
         raise Conflict("results are published with the award")
+
+
+def require_award_reader(session: Session, user: User, tender: Tender) -> None:
+    """The evaluation and award report: the unit's readers of bids, once evaluated."""
+    require_reader(session, user, tender)
+    if tender.state not in access.EVALUATED:
+        raise Conflict("the award report is issued once the evaluation is complete")

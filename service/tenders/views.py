@@ -177,13 +177,21 @@ class BidPublic(BaseModel):
     versions: list[BidVersionPublic]
 
 
-def bid_public(session: Session, tender: Tender, bid: Bid, versions: list[BidVersion]) -> BidPublic:
-    organization = session.get(Organization, bid.organization_id)
+def bid_public(
+    session: Session,
+    tender: Tender,
+    bid: Bid,
+    versions: list[BidVersion],
+    names: dict[uuid.UUID, str] | None = None,
+) -> BidPublic:
+    """A bid with the given versions decrypted; names: organization names already read."""
+    if names is None:
+        names = organization_names(session, [bid.organization_id])
     return BidPublic(
         id=bid.id,
         lot_id=bid.lot_id,
         organization_id=bid.organization_id,
-        organization_name=organization.name if organization else "",
+        organization_name=names.get(bid.organization_id, ""),
         withdrawn=bid.withdrawn,
         versions=[
             BidVersionPublic(
@@ -197,11 +205,20 @@ def bid_public(session: Session, tender: Tender, bid: Bid, versions: list[BidVer
     )
 
 
+def organization_names(session: Session, ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """Organization names by id, in one query."""
+    rows = session.exec(
+        select(Organization.id, Organization.name).where(col(Organization.id).in_(ids))
+    ).all()
+    return dict(rows)
+
+
 def opened_bids(session: Session, tender: Tender, lot: Lot) -> list[BidPublic]:
     """The lot's live bids with their current version, for the evaluators."""
     live = queries.live_bids(session, [lot.id])
     latest = queries.latest_versions(session, live)
-    return [bid_public(session, tender, bid, [latest[bid.id]]) for bid in live]
+    names = organization_names(session, [bid.organization_id for bid in live])
+    return [bid_public(session, tender, bid, [latest[bid.id]], names) for bid in live]
 
 
 class EvaluatorPublic(BaseModel):
@@ -228,7 +245,9 @@ class ScorePublic(BaseModel):
     comment: str | None
 
 
-def scores(session: Session, tender: Tender, user: User, everyone: bool) -> list[ScorePublic]:
+def scores(
+    session: Session, tender: Tender, user: User | None, everyone: bool
+) -> list[ScorePublic]:
     """The caller's own scores, or everyone's once all evaluators have submitted."""
     names: dict[uuid.UUID, tuple[uuid.UUID, str]] = {
         e.id: (e.user_id, name) for e, name in queries.evaluators_of(session, tender)
@@ -243,7 +262,7 @@ def scores(session: Session, tender: Tender, user: User, everyone: bool) -> list
             comment=s.comment,
         )
         for s in rows
-        if everyone or names[s.evaluator_id][0] == user.id
+        if everyone or (user is not None and names[s.evaluator_id][0] == user.id)
     ]
 
 
@@ -259,13 +278,7 @@ class RankingRow(BaseModel):
 
 
 def ranking_rows(session: Session, rows: list[tuple[Ranked, Bid, datetime]]) -> list[RankingRow]:
-    names = dict(
-        session.exec(
-            select(Organization.id, Organization.name).where(
-                col(Organization.id).in_([bid.organization_id for _, bid, _ in rows])
-            )
-        ).all()
-    )
+    names = organization_names(session, [bid.organization_id for _, bid, _ in rows])
     return [
         RankingRow(
             rank=r.rank,

@@ -193,6 +193,16 @@ def clarification(tenant: Tenant) -> dict[str, Any]:
     return {**tender(tenant), "clarification_id": tenant.clarification.id}
 
 
+def awarded_tender(tenant: Tenant) -> dict[str, Any]:
+    assert tenant.awarded_tender is not None
+    return {"tender_id": tenant.awarded_tender.id}
+
+
+def awarded_lot(tenant: Tenant) -> dict[str, Any]:
+    assert tenant.awarded_lot is not None
+    return {"lot_id": tenant.awarded_lot.id}
+
+
 def trigger(tenant: Tenant) -> dict[str, Any]:
     return {**tender(tenant), "trigger": "close"}
 
@@ -250,7 +260,8 @@ SEES_TENDER = statuses(404, admin=200, broker=200, provider=200)
 RUNS_TENDER = statuses(404, admin=200, broker=403, provider=403)
 UNIT_REFUSED_BY_RULE = statuses(404, admin=409, broker=403, provider=403)
 BIDDER = statuses(404, admin=403, broker=403, provider=409)
-SEALED = statuses(404, admin=409, broker=409, provider=403)
+# After the award: the declared evaluator and administrators read bids, scores and ranking.
+OPENED = statuses(404, admin=200, broker=200, provider=403)
 NOT_EVALUATOR = statuses(404, admin=403, broker=403, provider=403)
 
 
@@ -733,9 +744,9 @@ ENDPOINTS = [
         body=lambda tag, _w: {"answer": f"Answer {tag}"},
     ),
     Endpoint("PUT", LOT + "/bid", lot, BIDDER, body=new_bid),
-    Endpoint("DELETE", LOT + "/bid", lot, statuses(404, admin=403, broker=403, provider=404)),
-    Endpoint("GET", LOT + "/bid", lot, statuses(404, admin=403, broker=403, provider=404)),
-    Endpoint("GET", LOT + "/bids", lot, SEALED),
+    Endpoint("DELETE", LOT + "/bid", lot, statuses(404, admin=403, broker=403, provider=200)),
+    Endpoint("GET", LOT + "/bid", lot, statuses(404, admin=403, broker=403, provider=200)),
+    Endpoint("GET", LOT + "/bids", awarded_lot, OPENED),
     Endpoint(
         "POST",
         TENDER + "/evaluators",
@@ -762,8 +773,8 @@ ENDPOINTS = [
             "scores": [{"bid_id": str(uuid.uuid4()), "criterion": "approach", "points": 50}]
         },
     ),
-    Endpoint("GET", TENDER + "/scores", tender, SEALED),
-    Endpoint("GET", LOT + "/ranking", lot, SEALED),
+    Endpoint("GET", TENDER + "/scores", awarded_tender, OPENED),
+    Endpoint("GET", LOT + "/ranking", awarded_lot, OPENED),
     Endpoint(
         "POST",
         LOT + "/decision",
@@ -772,7 +783,9 @@ ENDPOINTS = [
         body=lambda tag, _w: {"rationale": f"Rationale {tag}"},
     ),
     Endpoint("POST", TENDER + "/contracts", tender, UNIT_REFUSED_BY_RULE),
-    Endpoint("GET", LOT + "/result", lot, statuses(404, admin=403, broker=403, provider=409)),
+    Endpoint(
+        "GET", LOT + "/result", awarded_lot, statuses(404, admin=403, broker=403, provider=200)
+    ),
     Endpoint(
         "GET",
         "/api/v1/programmes/{programme_id}/tender-policy",
