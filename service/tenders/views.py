@@ -17,6 +17,7 @@ from service.tenders.models import (
     Lot,
     Score,
     Tender,
+    TenderAmendment,
     TenderPolicy,
 )
 from service.tenders.scoring import Ranked
@@ -53,6 +54,14 @@ class LotPublic(BaseModel):
     actions: list[LotAction]
 
 
+class AmendmentPublic(BaseModel):
+    number: int
+    summary: str
+    deadline_before: datetime
+    deadline_after: datetime
+    created_at: datetime
+
+
 class TenderPublic(BaseModel):
     id: uuid.UUID
     programme_id: uuid.UUID
@@ -71,6 +80,7 @@ class TenderPublic(BaseModel):
     standstill_ends_at: datetime | None
     contracted_at: datetime | None
     lots: list[LotPublic]
+    amendment_history: list[AmendmentPublic]
 
 
 def _lot(lot: Lot, actions: list[Any]) -> LotPublic:
@@ -105,18 +115,28 @@ def lot_public(session: Session, lot: Lot) -> LotPublic:
 
 
 def publics(session: Session, tenders: list[Tender]) -> list[TenderPublic]:
-    """Tenders with their lots and actions, in three queries however many there are."""
+    """Tenders with their lots, actions and amendments, in four queries however many."""
     ids = [tender.id for tender in tenders]
     lots = session.exec(
         select(Lot).where(col(Lot.tender_id).in_(ids)).order_by(col(Lot.position))
     ).all()
     actions = queries.actions_of_lots(session, [lot.id for lot in lots])
+    amendments = session.exec(
+        select(TenderAmendment)
+        .where(col(TenderAmendment.tender_id).in_(ids))
+        .order_by(col(TenderAmendment.number))
+    ).all()
     return [
         TenderPublic(
             **tender.model_dump(exclude={"criteria", "state", "lots"}),
             state=tender.state.value,
             criteria=[Criterion.model_validate(c) for c in tender.criteria],
             lots=[_lot(lot, actions[lot.id]) for lot in lots if lot.tender_id == tender.id],
+            amendment_history=[
+                AmendmentPublic.model_validate(a, from_attributes=True)
+                for a in amendments
+                if a.tender_id == tender.id
+            ],
         )
         for tender in tenders
     ]
