@@ -725,6 +725,8 @@ ENDPOINTS = [
         body=own_provider,
     ),
     Endpoint("GET", TENDER + "/transitions", tender, SEES_TENDER),
+    Endpoint("GET", TENDER + "/notice.pdf", tender, SEES_TENDER),
+    Endpoint("GET", TENDER + "/award-report.pdf", awarded_tender, OPENED),
     Endpoint(
         "POST", TENDER + "/transitions/{trigger}", trigger, UNIT_REFUSED_BY_RULE, if_match=True
     ),

@@ -156,6 +156,8 @@ READS: dict[str, Growth] = {
     "/api/v1/tenders": Growth(Role.admin, items, 1),
     TENDER: Growth(Role.admin, fields("lots"), 1),
     TENDER + "/transitions": ADMIN,
+    TENDER + "/notice.pdf": ADMIN,
+    TENDER + "/award-report.pdf": ADMIN,
     TENDER + "/clarifications": Growth(Role.admin, listed, 1),
     TENDER + "/evaluators": ADMIN,
     TENDER + "/scores": Growth(Role.admin, listed, 1),
