@@ -34,6 +34,8 @@ class LotAction(BaseModel):
     id: uuid.UUID
     plan_id: uuid.UUID
     title: str
+    starts_on: date
+    due_on: date
     provider_id: uuid.UUID | None
     estimated_cost: str
 
@@ -102,6 +104,8 @@ def _lot(lot: Lot, actions: list[Any]) -> LotPublic:
                 id=a.id,
                 plan_id=a.plan_id,
                 title=a.title,
+                starts_on=a.starts_on,
+                due_on=a.due_on,
                 provider_id=a.provider_id,
                 estimated_cost=str(a.estimated_cost),
             )

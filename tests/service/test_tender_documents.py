@@ -9,10 +9,12 @@ from pypdf import PdfReader
 from sqlmodel import Session
 
 from service.accounts.models import Role
+from service.reports import formats
 from service.reports.rendering import render_html
 from service.tenders import documents
 from tests.factories import make_awarded_tender, make_tenant, make_tender
 from tests.report_layout import page_problems
+from tests.tender_world import make_tender_world, published_tender
 
 WORDS = {
     "en": ("Call for proposals", "Evaluation and award report", "Awarded to"),
@@ -75,3 +77,18 @@ def test_the_award_report_waits_for_the_evaluation(client: TestClient, session: 
         f"bids are sealed until the tender closes after its deadline "
         f"{tender.deadline_at.isoformat()}"
     )
+
+
+def test_the_notice_lists_the_lots_actions(client: TestClient, session: Session) -> None:
+    world = make_tender_world(session, "Notice")
+    tender, _lot_id = published_tender(client, world)
+    notice = client.get(
+        f"/api/v1/tenders/{tender['id']}/notice.pdf",
+        params={"lang": "es"},
+        headers=world.headers(Role.provider),
+    )
+    assert notice.status_code == 200, notice.text
+    text = text_of(notice.content)
+    assert "Lean basics course" in text
+    assert "Quality circles course" in text
+    assert formats.money("9000.00", "NIO", "es") in text
