@@ -23,11 +23,13 @@ from service.openapi import install_openapi, operation_id
 from service.partnerships.router import router as partnerships_router
 from service.plans.router import router as plans_router
 from service.programmes.router import router as programmes_router
+from service.providers.router import router as providers_router
 from service.reports.router import router as reports_router
 from service.request_log import RequestLogMiddleware
 from service.roundtables.router import router as roundtables_router
 from service.settings import get_settings
 from service.targets.router import router as targets_router
+from service.tenders.router import router as tenders_router
 from service.tracking.router import router as tracking_router
 
 API_PREFIX = "/api/v1"
@@ -60,6 +62,8 @@ def create_app() -> FastAPI:
     api.include_router(tracking_router)
     api.include_router(reports_router)
     api.include_router(notifications_router)
+    api.include_router(providers_router)
+    api.include_router(tenders_router)
     app.include_router(api)
     app.include_router(health.router)
     app.add_api_route("/", _home, include_in_schema=False)

@@ -41,6 +41,7 @@ class EventKind(StrEnum):
     programme = "programme"
     organization = "organization"
     user = "user"
+    tender = "tender"
 
 
 class SubjectKind(StrEnum):
@@ -58,6 +59,8 @@ class SubjectKind(StrEnum):
     plan = "plan"
     action = "action"
     partnership_decision = "partnership_decision"
+    tender = "tender"
+    bid = "bid"
 
 
 class Event(SQLModel, table=True):

@@ -21,9 +21,23 @@ from service.plans.models import (
     Review,
 )
 from service.programmes.models import Organization, Programme
+from service.providers.models import ProviderProfile, Qualification, Rating
 from service.reports.models import IssuedReport
 from service.roundtables.models import RoundTable, RoundTableInvitee
 from service.targets.models import Target, TargetRevision
+from service.tenders.models import (
+    Bid,
+    BidVersion,
+    Clarification,
+    Evaluator,
+    Lot,
+    LotAction,
+    Score,
+    Tender,
+    TenderAmendment,
+    TenderInvitation,
+    TenderPolicy,
+)
 
 __all__ = [
     "Action",
@@ -31,8 +45,12 @@ __all__ = [
     "Answer",
     "ApiToken",
     "Audit",
+    "Bid",
+    "BidVersion",
     "CalendarFeed",
+    "Clarification",
     "Engagement",
+    "Evaluator",
     "Event",
     "EventChain",
     "Evidence",
@@ -42,6 +60,8 @@ __all__ = [
     "IssuedReport",
     "KpiValue",
     "LoginThrottle",
+    "Lot",
+    "LotAction",
     "NotificationPreference",
     "Organization",
     "OutboxMessage",
@@ -51,11 +71,19 @@ __all__ = [
     "Plan",
     "PlanApproval",
     "Programme",
+    "ProviderProfile",
+    "Qualification",
+    "Rating",
     "Review",
     "RoundTable",
     "RoundTableInvitee",
+    "Score",
     "Target",
     "TargetRevision",
+    "Tender",
+    "TenderAmendment",
+    "TenderInvitation",
+    "TenderPolicy",
     "User",
     "WebhookEndpoint",
 ]

@@ -32,6 +32,8 @@ TAGS = [
         "name": "notifications",
         "description": "E-mail preferences, webhooks, calendar feeds and the outbox.",
     },
+    {"name": "providers", "description": "The registry of consulting groups and their record."},
+    {"name": "tenders", "description": "Calls for proposals, sealed bids, evaluation, award."},
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
 LICENSE = {"name": "Proprietary", "identifier": "LicenseRef-Proprietary"}

@@ -2,7 +2,7 @@
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +22,17 @@ from service.roundtables.models import RoundTable, RoundTableInvitee
 from service.security import hash_password, new_token, token_digest
 from service.settings import get_settings
 from service.targets.models import Target, TargetKind
+from service.tenders import crypto
+from service.tenders.models import (
+    Bid,
+    BidVersion,
+    Clarification,
+    Evaluator,
+    Lot,
+    LotOutcome,
+    Score,
+    Tender,
+)
 from service.types import Language, utcnow
 from workflows import AnalysisState, AuditState, ParticipationState, Phase
 
@@ -58,6 +69,11 @@ class Tenant:
     report: "IssuedReport | None" = None
     webhook: "WebhookEndpoint | None" = None
     delivery: "OutboxMessage | None" = None
+    tender: "Tender | None" = None
+    lot: "Lot | None" = None
+    clarification: "Clarification | None" = None
+    awarded_tender: "Tender | None" = None
+    awarded_lot: "Lot | None" = None
 
     def headers(self, role: Role) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
@@ -280,6 +296,8 @@ def fill_tenant(session: Session, tenant: Tenant) -> Tenant:
     tenant.plan, tenant.action = make_plan(session, tenant)
     tenant.report = make_report(session, tenant)
     tenant.webhook, tenant.delivery = make_webhook(session, tenant)
+    tenant.tender, tenant.lot, tenant.clarification = make_tender(session, tenant, with_bid=True)
+    tenant.awarded_tender, tenant.awarded_lot = make_awarded_tender(session, tenant)
     return tenant
 
 
@@ -400,3 +418,106 @@ def make_report(session: Session, tenant: Tenant) -> IssuedReport:
     session.add(report)
     session.commit()
     return report
+
+
+def make_tender(
+    session: Session, tenant: Tenant, with_bid: bool = False
+) -> tuple[Tender, Lot, Clarification]:
+    """A tender open to every provider, published with a deadline ten days away, one lot and
+    one unanswered question (and, with_bid, the tenant's provider's sealed bid on the lot)."""
+    from workflows.tender import TenderState
+
+    now = utcnow()
+    tender = Tender(
+        programme_id=tenant.programme.id,
+        title="Training call",
+        description="Training for the programme's suppliers.",
+        state=TenderState.published,
+        deadline_at=now + timedelta(days=10),
+        clarification_ends_at=now + timedelta(days=5),
+        open_to_all=True,
+        criteria=[
+            {"key": "price", "name": "Price", "weight": 40, "price": True},
+            {"key": "approach", "name": "Approach", "weight": 60, "price": False},
+        ],
+        created_by=tenant.users[Role.admin].id,
+        published_at=now,
+    )
+    session.add(tender)
+    session.flush()
+    lot = Lot(
+        tender_id=tender.id,
+        programme_id=tenant.programme.id,
+        title="Lot 1",
+        category=ActionCategory.training,
+        scope="Courses.",
+        deliverables="Material.",
+        starts_on=date(2027, 2, 1),
+        due_on=date(2027, 4, 30),
+        budget_ceiling=Decimal("9000.00"),
+    )
+    session.add(lot)
+    session.flush()
+    question = Clarification(
+        tender_id=tender.id,
+        asked_by=tenant.organizations[OrganizationKind.provider].id,
+        question="May courses be on Saturdays?",
+    )
+    session.add(question)
+    if with_bid:
+        add_bid(session, tenant, tender, lot, now - timedelta(hours=1))
+    session.commit()
+    return tender, lot, question
+
+
+def add_bid(session: Session, tenant: Tenant, tender: Tender, lot: Lot, at: datetime) -> Bid:
+    """The tenant's provider's bid on the lot, one sealed version submitted at `at`."""
+    bid = Bid(
+        tender_id=tender.id,
+        lot_id=lot.id,
+        organization_id=tenant.organizations[OrganizationKind.provider].id,
+        versions=1,
+    )
+    session.add(bid)
+    session.flush()
+    content = {"price": "4000.00", "approach": "Courses on site.", "team": "Two trainers."}
+    nonce, ciphertext = crypto.seal(tender.id, bid.id, 1, content)
+    session.add(
+        BidVersion(
+            bid_id=bid.id,
+            number=1,
+            nonce=nonce,
+            ciphertext=ciphertext,
+            submitted_by=tenant.users[Role.provider].id,
+            submitted_at=at,
+        )
+    )
+    return bid
+
+
+def make_awarded_tender(session: Session, tenant: Tenant) -> tuple[Tender, Lot]:
+    """An awarded tender: its lot won by the tenant's provider, scored by the tenant's broker
+    (a declared evaluator)."""
+    from workflows.tender import TenderState
+
+    tender, lot, _question = make_tender(session, tenant)
+    past = utcnow() - timedelta(days=20)
+    tender.title, tender.state = "Awarded call", TenderState.awarded
+    tender.deadline_at, tender.clarification_ends_at = past, past - timedelta(days=5)
+    tender.closed_at = tender.awarded_at = past
+    tender.standstill_ends_at = past + timedelta(days=10)
+    bid = add_bid(session, tenant, tender, lot, past - timedelta(days=1))
+    evaluator = Evaluator(
+        tender_id=tender.id,
+        user_id=tenant.users[Role.broker].id,
+        declared_at=past,
+        declaration="No conflict.",
+        submitted_at=past,
+    )
+    session.add(evaluator)
+    session.flush()
+    session.add(Score(evaluator_id=evaluator.id, bid_id=bid.id, criterion="approach", points=80))
+    lot.outcome, lot.awarded_bid_id, lot.rationale = LotOutcome.awarded, bid.id, "Only bid."
+    session.add_all([tender, lot])
+    session.commit()
+    return tender, lot

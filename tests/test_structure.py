@@ -26,6 +26,8 @@ DOMAINS = (
     "partnerships",
     "reports",
     "notifications",
+    "providers",
+    "tenders",
 )
 # Packages that are not domains: infrastructure, or users of every domain.
 NOT_DOMAINS = ("migrations", "idempotency", "demo", "web", "storage")
@@ -41,6 +43,8 @@ BELOW_ENGAGEMENTS = (
     "plans",
     "tracking",
     "partnerships",
+    "providers",
+    "tenders",
 )
 MAX_LINES = 400
 

@@ -31,6 +31,7 @@ from workflows.participation import (
 )
 from workflows.plan import PlanSnapshot, PlanState, apply_to_plan, available_for_plan
 from workflows.states import ParticipationState, Phase
+from workflows.tender import TenderSnapshot, TenderState, apply_to_tender, available_for_tender
 
 __all__ = [
     "AnalysisSnapshot",
@@ -45,6 +46,8 @@ __all__ = [
     "PlanSnapshot",
     "PlanState",
     "ReasonRequired",
+    "TenderSnapshot",
+    "TenderState",
     "TransitionRefused",
     "TriggerCheck",
     "UnknownTrigger",
@@ -54,11 +57,13 @@ __all__ = [
     "apply_to_audit",
     "apply_to_participation",
     "apply_to_plan",
+    "apply_to_tender",
     "available",
     "available_for_analysis",
     "available_for_audit",
     "available_for_participation",
     "available_for_plan",
+    "available_for_tender",
     "can_add_candidate",
     "candidate_addition_blocked_by",
     "describe",

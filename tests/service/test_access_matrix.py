@@ -178,6 +178,93 @@ def new_action(tag: str, _world: World) -> dict[str, Any]:
     }
 
 
+def tender(tenant: Tenant) -> dict[str, Any]:
+    assert tenant.tender is not None
+    return {"tender_id": tenant.tender.id}
+
+
+def lot(tenant: Tenant) -> dict[str, Any]:
+    assert tenant.lot is not None
+    return {"lot_id": tenant.lot.id}
+
+
+def clarification(tenant: Tenant) -> dict[str, Any]:
+    assert tenant.clarification is not None
+    return {**tender(tenant), "clarification_id": tenant.clarification.id}
+
+
+def awarded_tender(tenant: Tenant) -> dict[str, Any]:
+    assert tenant.awarded_tender is not None
+    return {"tender_id": tenant.awarded_tender.id}
+
+
+def awarded_lot(tenant: Tenant) -> dict[str, Any]:
+    assert tenant.awarded_lot is not None
+    return {"lot_id": tenant.awarded_lot.id}
+
+
+def trigger(tenant: Tenant) -> dict[str, Any]:
+    return {**tender(tenant), "trigger": "close"}
+
+
+def provider_org(tenant: Tenant) -> dict[str, Any]:
+    return {"organization_id": tenant.organizations[OrganizationKind.provider].id}
+
+
+def new_tender(tag: str, _world: World) -> dict[str, Any]:
+    return {
+        "title": f"Call {tag}",
+        "description": "Training.",
+        "deadline_at": "2027-03-15T17:00:00Z",
+        "clarification_ends_at": "2027-03-10T17:00:00Z",
+        "criteria": [{"key": "price", "name": "Price", "weight": 100, "price": True}],
+    }
+
+
+def new_bid(tag: str, _world: World) -> dict[str, Any]:
+    return {
+        "price": "5000.00",
+        "approach": f"Approach {tag}",
+        "team": "Team",
+        "starts_on": "2027-02-01",
+        "duration_days": 30,
+    }
+
+
+def new_lot(tag: str, world: World) -> dict[str, Any]:
+    assert world.own.action is not None
+    return {
+        "title": f"Lot {tag}",
+        "category": "training",
+        "scope": "Courses.",
+        "deliverables": "Material.",
+        "starts_on": "2027-02-01",
+        "due_on": "2027-04-30",
+        "budget_ceiling": "9000.00",
+        "action_ids": [str(world.own.action.id)],
+    }
+
+
+def own_broker(_tag: str, world: World) -> dict[str, Any]:
+    return {"user_id": str(world.own.users[Role.broker].id)}
+
+
+def own_provider(_tag: str, world: World) -> dict[str, Any]:
+    return {"organization_id": str(world.own.organizations[OrganizationKind.provider].id)}
+
+
+TENDER = "/api/v1/tenders/{tender_id}"
+LOT = "/api/v1/lots/{lot_id}"
+# Tenders: the unit and invited (or, for an open call, every) provider see them.
+SEES_TENDER = statuses(404, admin=200, broker=200, provider=200)
+RUNS_TENDER = statuses(404, admin=200, broker=403, provider=403)
+UNIT_REFUSED_BY_RULE = statuses(404, admin=409, broker=403, provider=403)
+BIDDER = statuses(404, admin=403, broker=403, provider=409)
+# After the award: the declared evaluator and administrators read bids, scores and ranking.
+OPENED = statuses(404, admin=200, broker=200, provider=403)
+NOT_EVALUATOR = statuses(404, admin=403, broker=403, provider=403)
+
+
 UNIT_AND_FIRMS = {"admin": 200, "broker": 200, "buyer": 200, "supplier": 200}
 ENGAGEMENTS = "/api/v1/engagements/{engagement_id}"
 PARTICIPATION = ENGAGEMENTS + "/participations/{participation_id}"
@@ -634,6 +721,132 @@ ENDPOINTS = [
         "/api/v1/programmes/{programme_id}/history/verification",
         programme,
         statuses(404, admin=200, broker=200, superuser=200),
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/tenders",
+        nothing,
+        statuses(403, admin=201),
+        body=new_tender,
+        has_foreign_object=False,
+    ),
+    Endpoint("GET", "/api/v1/tenders", nothing, statuses(200), has_foreign_object=False),
+    Endpoint("GET", TENDER, tender, SEES_TENDER),
+    Endpoint(
+        "PATCH",
+        TENDER,
+        tender,
+        RUNS_TENDER,
+        body=lambda tag, _w: {"description": f"Amended {tag}", "summary": "scope"},
+        if_match=True,
+    ),
+    Endpoint("POST", TENDER + "/lots", tender, UNIT_REFUSED_BY_RULE, body=new_lot),
+    Endpoint(
+        "POST",
+        TENDER + "/invitations",
+        tender,
+        statuses(404, admin=204, broker=403, provider=403),
+        body=own_provider,
+    ),
+    Endpoint("GET", TENDER + "/transitions", tender, SEES_TENDER),
+    Endpoint("GET", TENDER + "/notice.pdf", tender, SEES_TENDER),
+    Endpoint("GET", TENDER + "/award-report.pdf", awarded_tender, OPENED),
+    Endpoint(
+        "POST", TENDER + "/transitions/{trigger}", trigger, UNIT_REFUSED_BY_RULE, if_match=True
+    ),
+    Endpoint(
+        "POST",
+        TENDER + "/clarifications",
+        tender,
+        statuses(404, admin=403, broker=403, provider=201),
+        body=lambda tag, _w: {"question": f"Question {tag}?"},
+    ),
+    Endpoint("GET", TENDER + "/clarifications", tender, SEES_TENDER),
+    Endpoint(
+        "POST",
+        TENDER + "/clarifications/{clarification_id}/answer",
+        clarification,
+        RUNS_TENDER,
+        body=lambda tag, _w: {"answer": f"Answer {tag}"},
+    ),
+    Endpoint("PUT", LOT + "/bid", lot, BIDDER, body=new_bid),
+    Endpoint("DELETE", LOT + "/bid", lot, statuses(404, admin=403, broker=403, provider=200)),
+    Endpoint("GET", LOT + "/bid", lot, statuses(404, admin=403, broker=403, provider=200)),
+    Endpoint("GET", LOT + "/bids", awarded_lot, OPENED),
+    Endpoint(
+        "POST",
+        TENDER + "/evaluators",
+        tender,
+        statuses(404, admin=204, broker=403, provider=403),
+        body=own_broker,
+    ),
+    Endpoint(
+        "GET", TENDER + "/evaluators", tender, statuses(404, admin=200, broker=200, provider=403)
+    ),
+    Endpoint(
+        "POST",
+        TENDER + "/declarations",
+        tender,
+        NOT_EVALUATOR,
+        body=lambda tag, _w: {"statement": f"No conflict, {tag}"},
+    ),
+    Endpoint(
+        "POST",
+        TENDER + "/scores",
+        tender,
+        NOT_EVALUATOR,
+        body=lambda _tag, _w: {
+            "scores": [{"bid_id": str(uuid.uuid4()), "criterion": "approach", "points": 50}]
+        },
+    ),
+    Endpoint("GET", TENDER + "/scores", awarded_tender, OPENED),
+    Endpoint("GET", LOT + "/ranking", awarded_lot, OPENED),
+    Endpoint(
+        "POST",
+        LOT + "/decision",
+        lot,
+        UNIT_REFUSED_BY_RULE,
+        body=lambda tag, _w: {"rationale": f"Rationale {tag}"},
+    ),
+    Endpoint("POST", TENDER + "/contracts", tender, UNIT_REFUSED_BY_RULE),
+    Endpoint(
+        "GET", LOT + "/result", awarded_lot, statuses(404, admin=403, broker=403, provider=200)
+    ),
+    Endpoint(
+        "GET",
+        "/api/v1/programmes/{programme_id}/tender-policy",
+        programme,
+        statuses(403, admin=200, broker=200),
+    ),
+    Endpoint(
+        "PUT",
+        "/api/v1/programmes/{programme_id}/tender-policy",
+        programme,
+        statuses(403, admin=200),
+        body=lambda _tag, _w: {"standstill_days": 10, "amendment_extension_days": 7},
+    ),
+    Endpoint("GET", "/api/v1/providers", nothing, statuses(200), has_foreign_object=False),
+    Endpoint("GET", "/api/v1/providers/{organization_id}", provider_org, SEES_TENDER),
+    Endpoint(
+        "PUT",
+        "/api/v1/providers/{organization_id}/profile",
+        provider_org,
+        statuses(404, admin=200, broker=403, provider=200),
+        body=lambda _tag, _w: {"categories": ["training"], "sectors": ["Footwear"]},
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/providers/{organization_id}/qualifications",
+        provider_org,
+        statuses(404, admin=201, broker=403, provider=201),
+        body=lambda tag, _w: {"name": f"ISO 9001 {tag}", "expires_on": "2028-01-01"},
+    ),
+    Endpoint(
+        "POST",
+        "/api/v1/actions/{action_id}/ratings",
+        action,
+        statuses(404, admin=403, broker=409, buyer=403, supplier=409, provider=403),
+        body=lambda _tag, _w: {"timeliness": 4, "quality": 5, "comment": "Good."},
     ),
 ]
 ENDPOINTS += [

@@ -33,10 +33,13 @@ from service.plans.models import (
     Review,
 )
 from service.programmes.calendar import today_in
-from service.programmes.models import OrganizationKind, Programme
+from service.programmes.models import Organization, OrganizationKind, Programme
+from service.providers.models import ProviderProfile, Qualification
 from service.roundtables.models import RoundTableInvitee
 from service.settings import get_settings
 from service.targets.models import TargetRevision
+from service.tenders import crypto
+from service.tenders.models import Bid, BidVersion, Clarification, Evaluator, Lot, LotAction, Score
 from tests.factories import (
     Tenant,
     fill_tenant,
@@ -50,6 +53,7 @@ from tests.factories import (
     make_supplier,
     make_target,
     make_tenant,
+    make_tender,
     make_token,
     make_user,
     make_webhook,
@@ -101,6 +105,8 @@ def fields(*names: str) -> Callable[[Any], int]:
 ADMIN = Growth(Role.admin)
 ENGAGEMENT = "/api/v1/engagements/{engagement_id}"
 PARTICIPATION = ENGAGEMENT + "/participations/{participation_id}"
+TENDER = "/api/v1/tenders/{tender_id}"
+LOT = "/api/v1/lots/{lot_id}"
 # Every GET of the access matrix (a test checks it), with the rows it lists.
 READS: dict[str, Growth] = {
     "/api/v1/me": ADMIN,
@@ -155,6 +161,21 @@ READS: dict[str, Growth] = {
     "/api/v1/webhook-endpoints/{endpoint_id}/deliveries": Growth(Role.admin, items, 1),
     "/api/v1/outbox": Growth(Role.admin, items, 2),
     "/api/v1/outbox/counts": ADMIN,
+    "/api/v1/tenders": Growth(Role.admin, items, 1),
+    TENDER: Growth(Role.admin, fields("lots"), 1),
+    TENDER + "/transitions": ADMIN,
+    TENDER + "/notice.pdf": ADMIN,
+    TENDER + "/award-report.pdf": ADMIN,
+    TENDER + "/clarifications": Growth(Role.admin, listed, 1),
+    TENDER + "/evaluators": ADMIN,
+    TENDER + "/scores": Growth(Role.admin, listed, 1),
+    LOT + "/bid": Growth(Role.provider, fields("versions"), 0),
+    LOT + "/bids": Growth(Role.admin, listed, 1),
+    LOT + "/ranking": Growth(Role.admin, listed, 1),
+    LOT + "/result": Growth(Role.provider),
+    "/api/v1/programmes/{programme_id}/tender-policy": ADMIN,
+    "/api/v1/providers": Growth(Role.admin, listed, 1),
+    "/api/v1/providers/{organization_id}": Growth(Role.admin, fields("qualifications"), 1),
 }
 GETS = [endpoint for endpoint in ENDPOINTS if endpoint.method == "GET"]
 
@@ -377,6 +398,65 @@ def grow_plans(session: Session, tenant: Tenant, firm: Tenant) -> None:
     make_report(session, replace(firm, plan=plan))
 
 
+def grow_tenders(session: Session, tenant: Tenant, tag: str) -> None:
+    """A new tender; a lot and a question in the world's tender; a bid, scored, in the awarded
+    lot; a new registered provider and a qualification of the world's provider."""
+    assert tenant.tender is not None
+    assert tenant.lot is not None
+    assert tenant.awarded_tender is not None
+    assert tenant.awarded_lot is not None
+    assert tenant.action is not None
+    make_tender(session, tenant)
+    lot = Lot(**{**tenant.lot.model_dump(exclude={"id"}), "title": f"Lot {tag}"})
+    session.add(lot)
+    session.flush()
+    session.add(LotAction(lot_id=lot.id, action_id=tenant.action.id))
+    session.add(
+        Clarification(
+            tender_id=tenant.tender.id,
+            asked_by=tenant.organizations[OrganizationKind.provider].id,
+            question=f"Question {tag}?",
+        )
+    )
+    provider = Organization(
+        programme_id=tenant.programme.id, name=f"Provider {tag}", kind=OrganizationKind.provider
+    )
+    session.add(provider)
+    session.flush()
+    session.add(ProviderProfile(organization_id=provider.id, programme_id=tenant.programme.id))
+    session.add(
+        Qualification(
+            programme_id=tenant.programme.id,
+            organization_id=tenant.organizations[OrganizationKind.provider].id,
+            name=f"Qualification {tag}",
+        )
+    )
+    bid = Bid(
+        tender_id=tenant.awarded_tender.id,
+        lot_id=tenant.awarded_lot.id,
+        organization_id=provider.id,
+        versions=1,
+    )
+    session.add(bid)
+    session.flush()
+    nonce, ciphertext = crypto.seal(tenant.awarded_tender.id, bid.id, 1, {"price": "5000.00"})
+    session.add(
+        BidVersion(
+            bid_id=bid.id,
+            number=1,
+            nonce=nonce,
+            ciphertext=ciphertext,
+            submitted_by=tenant.users[Role.provider].id,
+            submitted_at=tenant.awarded_tender.deadline_at - timedelta(hours=1),
+        )
+    )
+    evaluator = session.exec(
+        select(Evaluator).where(Evaluator.tender_id == tenant.awarded_tender.id)
+    ).one()
+    session.add(Score(evaluator_id=evaluator.id, bid_id=bid.id, criterion="approach", points=70))
+    session.commit()
+
+
 def grow_world(session: Session, tenant: Tenant, copies: int) -> None:
     """Add copies of everything the world has: each copy is a new supplier (a candidate of the
     world's engagement) with its audits, round table, analysis, plan and report, and one more
@@ -394,6 +474,7 @@ def grow_world(session: Session, tenant: Tenant, copies: int) -> None:
         grow_meetings(session, tenant, firm)
         grow_analyses(session, tenant, firm, audit)
         grow_plans(session, tenant, firm)
+        grow_tenders(session, tenant, tag)
 
 
 @dataclass

@@ -1,0 +1,1 @@
+"""The provider registry: capabilities, qualifications, contact and delivery ratings."""

@@ -1,0 +1,1 @@
+"""Tenders: calls for proposals whose lots bundle plan actions, sealed bids, evaluation, award."""
