@@ -5,7 +5,6 @@ import logging
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import RedirectResponse
 
 from service import health
 from service.accounts.router import router as accounts_router
@@ -28,6 +27,11 @@ from service.roundtables.router import router as roundtables_router
 from service.settings import get_settings
 from service.targets.router import router as targets_router
 from service.tracking.router import router as tracking_router
+from service.web import errors as web_errors
+from service.web.admin.router import router as web_admin_router
+from service.web.enrolment.router import router as web_enrolment_router
+from service.web.router import router as web_router
+from service.web.workbench.router import router as web_workbench_router
 
 API_PREFIX = "/api/v1"
 
@@ -59,8 +63,12 @@ def create_app() -> FastAPI:
     api.include_router(reports_router)
     app.include_router(api)
     app.include_router(health.router)
-    app.add_api_route("/", _home, include_in_schema=False)
+    app.include_router(web_router)
+    app.include_router(web_workbench_router)
+    app.include_router(web_enrolment_router)
+    app.include_router(web_admin_router)
     install_error_handlers(app)
+    web_errors.install(app)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(AdmissionMiddleware, limit=get_settings().max_concurrent_requests)
     app.add_middleware(BodyLimitMiddleware)
@@ -77,11 +85,6 @@ def _freeze_startup_objects() -> None:
     in flight for up to 100 ms (bench/README.md)."""
     gc.collect()
     gc.freeze()
-
-
-def _home() -> RedirectResponse:
-    """Until the browser UI arrives, the API documentation is the front page."""
-    return RedirectResponse("/docs")
 
 
 def _install_openapi(app: FastAPI) -> None:
