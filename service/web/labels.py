@@ -51,6 +51,21 @@ TRIGGERS = {
     "not_select": N_("Not selected"),
     "drop": N_("Dropped"),
 }
+EVENT_KINDS = {
+    "created": N_("Opened"),
+    "transition": N_("Moved on"),
+    "candidate_added": N_("Candidate added"),
+    "broker_assigned": N_("Broker assigned"),
+    "audit": N_("Audit"),
+    "round_table": N_("Round table"),
+    "target": N_("Target"),
+    "analysis": N_("Analysis"),
+    "plan": N_("Plan"),
+    "decision": N_("Decision"),
+    "programme": N_("Programme settings changed"),
+    "organization": N_("Organization changed"),
+    "user": N_("User changed"),
+}
 ROLES = {
     "admin": N_("Administrator"),
     "broker": N_("Broker"),

@@ -32,6 +32,7 @@ def environment(language: str) -> Environment:
         phase_label=labels.PHASES,
         state_label=labels.STATES,
         trigger_label=labels.TRIGGERS,
+        event_label=labels.EVENT_KINDS,
         role_label=labels.ROLES,
         kind_label=labels.KINDS,
         language_names=LANGUAGE_NAMES,
