@@ -12,7 +12,7 @@ from service.accounts.models import Role
 from service.engagements.models import Engagement, Participation
 from service.programmes.models import Organization, OrganizationKind
 from tests.factories import make_engagement, make_supplier, make_tenant
-from tests.web.conftest import accessible, fresh, shoot, sign_in
+from tests.web.conftest import accessible, fresh, sign_in
 from workflows import ParticipationState, Phase
 
 
@@ -74,7 +74,8 @@ def test_the_broker_lists_candidates_selects_and_moves_the_engagement_on(
     candidate = session.exec(
         select(Participation).where(Participation.engagement_id == engagement.id)
     ).one()
-    assert row is not None and row.phase == Phase.supplier_evaluation
+    assert row is not None
+    assert row.phase == Phase.supplier_evaluation
     assert (candidate.state, candidate.is_current_supplier) == (ParticipationState.candidate, True)
 
 
@@ -132,10 +133,12 @@ def test_a_user_of_another_programme_gets_the_not_found_page(page: Page, session
     engagement = make_engagement(session, own)
     sign_in(page, "broker@beta.test")
     foreign = page.goto(f"/engagements/{engagement.id}")
-    assert foreign is not None and foreign.status == 404
+    assert foreign is not None
+    assert foreign.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Not found")
     foreign_html = page.locator("main").inner_html()
     accessible(page)
     missing = page.goto("/engagements/00000000-0000-4000-8000-000000000000")
-    assert missing is not None and missing.status == 404
+    assert missing is not None
+    assert missing.status == 404
     assert page.locator("main").inner_html() == foreign_html

@@ -2,7 +2,6 @@
 be seen), sign-in and its cookie, CSRF, expiry with return, statement counts and page weight."""
 
 import re
-import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -97,7 +96,7 @@ def test_each_page_answers_each_role_and_hides_other_programmes(
         for role in ROLES:
             signed_in(client, token_of(tenants, role))
             foreign_got[role] = client.get(foreign_url, follow_redirects=False).status_code
-        assert foreign_got == {role: 404 for role in ROLES}
+        assert foreign_got == dict.fromkeys(ROLES, 404)
 
 
 @pytest.mark.parametrize("path", [p[0] for p in PAGES])
@@ -129,8 +128,11 @@ def test_signing_in_sets_an_http_only_lax_session_cookie_and_follows_a_local_nex
         for k, v in answer.headers.multi_items()
         if k == "set-cookie" and v.startswith("sd_session=")
     )
-    assert answer.status_code == 303 and answer.headers["location"] == "/tracking"
-    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/tracking"
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+    assert "Secure" not in cookie
     assert client.get("/tracking").status_code == 200
 
 
@@ -175,7 +177,8 @@ def test_a_sign_in_form_without_its_cookie_token_is_refused(
     client.cookies.clear()
     form = {"email": "broker@alpha.test", "password": PASSWORD, "csrf": "0" * 64}
     answer = client.post("/signin", data=form, follow_redirects=False)
-    assert answer.status_code == 403 and "sd_session=" not in answer.headers.get("set-cookie", "")
+    assert answer.status_code == 403
+    assert "sd_session=" not in answer.headers.get("set-cookie", "")
 
 
 def test_a_form_without_the_session_csrf_token_changes_nothing(
@@ -242,7 +245,8 @@ def test_the_language_is_the_users_then_the_browsers_then_the_programmes(
     session.add(user)
     session.commit()
     page = client.get("/", headers={"Accept-Language": "fr"})
-    assert '<html lang="en">' in page.text and "My engagements" in page.text
+    assert '<html lang="en">' in page.text
+    assert "My engagements" in page.text
 
 
 def grow(session: Session, tenant: Tenant, copies: int) -> None:

@@ -43,7 +43,8 @@ def test_main_pages_fit_a_phone_and_a_desk_in_english_and_spanish(
         page.wait_for_url("**/")
         for name, path in MAIN_PAGES.items():
             answer = page.goto(path.format(engagement=tenant.engagement.id))
-            assert answer is not None and answer.status == 200, name
+            assert answer is not None, name
+            assert answer.status == 200, name
             assert page.evaluate("document.documentElement.scrollWidth") <= width, name
             accessible(page)
             shoot(page, f"{name}-{width}-{language}")

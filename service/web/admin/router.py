@@ -16,6 +16,7 @@ from service.programmes.models import (
     OrganizationCreate,
     OrganizationKind,
     OrganizationUpdate,
+    Programme,
     ProgrammeUpdate,
 )
 from service.programmes.queries import EventFilter, event_history
@@ -30,9 +31,11 @@ ORGANIZATION_FIELDS = ("name", "kind", "country", "sector")
 USER_FIELDS = ("email", "full_name", "role", "organization_id", "language", "password")
 
 
-def _admin(page: Viewer) -> None:
+def _admin(page: Viewer) -> Programme:
+    """The administrator's programme; the not-found page for anyone else."""
     if page.user.role != Role.admin or page.programme is None:
         raise NotFound("no such page")
+    return page.programme
 
 
 def _errors(page: Viewer, error: Exception) -> tuple[dict[str, str], int]:
@@ -78,12 +81,12 @@ def organizations(page: ViewerDep) -> Response:
 @router.post("/admin/organizations")
 def create_organization(page: FormViewerDep) -> Response:
     """Enrol a buyer, supplier, provider, financier or donor."""
-    _admin(page)
+    programme = _admin(page)
     values = _fields(page, ORGANIZATION_FIELDS)
     try:
         data = OrganizationCreate.model_validate(blank_to_none(values))
         service.create_organization(
-            session=page.session, actor=page.user, programme_id=page.user.programme_id, data=data
+            session=page.session, actor=page.user, programme_id=programme.id, data=data
         )
     except (ValidationError, ProblemError) as error:
         errors, status = _errors(page, error)
@@ -159,12 +162,12 @@ def users(page: ViewerDep) -> Response:
 @router.post("/admin/users")
 def create_user(page: FormViewerDep) -> Response:
     """Add a user in an organization that fits the role."""
-    _admin(page)
+    programme = _admin(page)
     values = _fields(page, USER_FIELDS)
     try:
         data = UserCreate.model_validate(blank_to_none(values))
         members.create_user(
-            session=page.session, actor=page.user, programme_id=page.user.programme_id, data=data
+            session=page.session, actor=page.user, programme_id=programme.id, data=data
         )
     except (ValidationError, ProblemError) as error:
         errors, status = _errors(page, error)
@@ -220,8 +223,8 @@ def update_user(user_id: uuid.UUID, page: FormViewerDep) -> Response:
 @router.get("/admin/programme")
 def programme(page: ViewerDep) -> Response:
     """The programme's settings."""
-    _admin(page)
-    return _programme_page(page, page.programme.model_dump(), {}, 200)  # type: ignore[union-attr]
+    programme = _admin(page)
+    return _programme_page(page, programme.model_dump(), {}, 200)
 
 
 def _programme_page(
@@ -242,15 +245,15 @@ def _programme_page(
 @router.post("/admin/programme")
 def update_programme(page: FormViewerDep) -> Response:
     """Change the programme's name, time zone, language, currency or paper size."""
-    _admin(page)
+    programme = _admin(page)
     values = _fields(page, ("name", "timezone", "language", "currency", "paper_size"))
     try:
         data = ProgrammeUpdate.model_validate(blank_to_none(values))
         service.update_programme(
             session=page.session,
             actor=page.user,
-            programme=page.programme,
-            data=data,  # type: ignore[arg-type]
+            programme=programme,
+            data=data,
         )
     except (ValidationError, ProblemError) as error:
         errors, status = _errors(page, error)
@@ -261,11 +264,10 @@ def update_programme(page: FormViewerDep) -> Response:
 @router.get("/admin/history")
 def history(page: ViewerDep, cursor: str | None = None) -> Response:
     """The programme's history, newest first."""
-    _admin(page)
-    assert page.programme is not None
+    programme = _admin(page)
     events = event_history(
         page.session,
-        programme=page.programme,
+        programme=programme,
         where=EventFilter(),
         cursor=cursor,
         limit=pages.LIST_LIMIT,
