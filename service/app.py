@@ -29,6 +29,7 @@ from service.targets.router import router as targets_router
 from service.tracking.router import router as tracking_router
 from service.web import errors as web_errors
 from service.web.admin.router import router as web_admin_router
+from service.web.audits.router import router as web_audits_router
 from service.web.enrolment.router import router as web_enrolment_router
 from service.web.router import router as web_router
 from service.web.workbench.router import router as web_workbench_router
@@ -67,6 +68,7 @@ def create_app() -> FastAPI:
     app.include_router(web_workbench_router)
     app.include_router(web_enrolment_router)
     app.include_router(web_admin_router)
+    app.include_router(web_audits_router)
     install_error_handlers(app)
     web_errors.install(app)
     app.add_middleware(IdempotencyMiddleware)

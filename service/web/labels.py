@@ -66,6 +66,16 @@ EVENT_KINDS = {
     "organization": N_("Organization changed"),
     "user": N_("User changed"),
 }
+AUDIT_STATES = {
+    "draft": N_("Draft"),
+    "submitted": N_("Submitted"),
+    "reviewed": N_("Reviewed"),
+}
+AUDIT_TRIGGERS = {
+    "submit": N_("Submit the audit"),
+    "review": N_("Review and lock the audit"),
+    "reopen": N_("Reopen the audit"),
+}
 ROLES = {
     "admin": N_("Administrator"),
     "broker": N_("Broker"),

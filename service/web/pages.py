@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from service.accounts.models import Role, User, UserUpdate
 from service.accounts.queries import user_page
+from service.audits import queries as audit_queries
 from service.deps import resolve_token
 from service.engagements import access, queries, views
 from service.engagements.facts import engagement_snapshot
@@ -22,6 +23,7 @@ from service.tracking import service as tracking
 from service.tracking.models import Filters
 from service.types import Language
 from service.web import labels
+from service.web.audits.views import audits_of, templates_for_suppliers
 from service.web.reasons import all_translated
 from service.web.sessions import Viewer
 from workflows import Phase, available, can_add_candidate
@@ -97,6 +99,10 @@ def engagement_page(page: Viewer, engagement: Engagement) -> dict[str, Any]:
         "suppliers": _suppliers(page, candidates) if may_act else [],
         "may_decide": access.may_decide_selection(user, engagement),
         "brokers": brokers(session, user) if user.role == Role.admin else [],
+        "audits": audits_of(session, audit_queries.audits_of(session, user, engagement)),
+        "templates": templates_for_suppliers() if may_act else [],
+        "may_audit": may_act and engagement.phase == Phase.supplier_evaluation,
+        "audit_refused": page.request.query_params.get("audit") == "refused",
     }
 
 

@@ -33,6 +33,8 @@ def environment(language: str) -> Environment:
         state_label=labels.STATES,
         trigger_label=labels.TRIGGERS,
         event_label=labels.EVENT_KINDS,
+        audit_state_label=labels.AUDIT_STATES,
+        audit_trigger_label=labels.AUDIT_TRIGGERS,
         role_label=labels.ROLES,
         kind_label=labels.KINDS,
         language_names=LANGUAGE_NAMES,

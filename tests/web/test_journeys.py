@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from service.accounts.models import Role
+from service.audits.models import Answer, Audit
 from service.engagements.models import Engagement, Participation
 from service.programmes.models import Organization, OrganizationKind
 from tests.factories import make_engagement, make_supplier, make_tenant
@@ -142,3 +143,32 @@ def test_a_user_of_another_programme_gets_the_not_found_page(page: Page, session
     assert missing is not None
     assert missing.status == 404
     assert page.locator("main").inner_html() == foreign_html
+
+
+def test_the_broker_fills_an_audit_section_that_saves_itself(page: Page, session: Session) -> None:
+    tenant = make_tenant(session, "Alpha")
+    engagement = make_engagement(session, tenant)
+    engagement.phase = Phase.supplier_evaluation
+    session.add(engagement)
+    session.commit()
+    sign_in(page, "broker@alpha.test", next_path=f"/engagements/{engagement.id}")
+    page.get_by_label("Audit template").select_option(
+        label="Supplier evaluation (enterprise audit) (v1)"
+    )
+    page.get_by_role("button", name="Start an evaluation audit").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Alpha supplier")
+    expect(page.locator("#live-score")).to_contain_text("0 of")
+    accessible(page)
+    first = page.locator("fieldset.question").first
+    first.locator("input[type=radio][value='3']").check()
+    expect(page.locator("#live-score")).to_contain_text("Saved")
+    expect(page.locator("#live-score")).to_contain_text("1 of")
+    page.reload()
+    expect(page.locator("fieldset.question").first.locator("input[value='3']")).to_be_checked()
+    expect(page.locator(".reasons")).not_to_be_empty()
+    accessible(page)
+    fresh(session)
+    answers = session.exec(
+        select(Answer).join(Audit).where(Audit.engagement_id == engagement.id)
+    ).all()
+    assert [(answer.question_id, answer.value) for answer in answers] == [("mgmt-01", 3)]
