@@ -100,7 +100,7 @@ def engagement_page(page: Viewer, engagement: Engagement) -> dict[str, Any]:
         "may_decide": access.may_decide_selection(user, engagement),
         "brokers": brokers(session, user) if user.role == Role.admin else [],
         "audits": audits_of(session, audit_queries.audits_of(session, user, engagement)),
-        "templates": templates_for_suppliers() if may_act else [],
+        "templates": templates_for_suppliers(page.language) if may_act else [],
         "may_audit": may_act and engagement.phase == Phase.supplier_evaluation,
         "audit_refused": page.request.query_params.get("audit") == "refused",
     }

@@ -42,6 +42,7 @@ PAGES: list[tuple[str, Callable[[Tenant], dict[str, Any]], dict[Role | str, int]
     ("/engagements/{e}", lambda t: {"e": t.engagement.id}, only(*UNIT, Role.buyer)),  # type: ignore[union-attr]
     ("/engagements/{e}/edit", lambda t: {"e": t.engagement.id}, only(Role.admin)),  # type: ignore[union-attr]
     ("/tracking", lambda t: {}, only(*UNIT)),
+    ("/audits/{a}", lambda t: {"a": t.audit.id}, only(*UNIT)),  # type: ignore[union-attr]
     ("/admin/engagements/new", lambda t: {}, only(Role.admin)),
     ("/admin/organizations", lambda t: {}, only(Role.admin)),
     (
@@ -62,10 +63,8 @@ def fill_of(path: str) -> Callable[[Tenant], dict[str, Any]]:
 
 @pytest.fixture
 def tenants(session: Session) -> tuple[Tenant, Tenant, str]:
-    own = make_tenant(session, "Alpha")
-    own.engagement = make_engagement(session, own)
-    foreign = make_tenant(session, "Beta")
-    foreign.engagement = make_engagement(session, foreign)
+    own = fill_tenant(session, make_tenant(session, "Alpha"))
+    foreign = fill_tenant(session, make_tenant(session, "Beta"))
     _user, token = make_superuser(session)
     return own, foreign, token
 

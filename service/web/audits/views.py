@@ -52,10 +52,13 @@ def audit_page(
     }
 
 
-def templates_for_suppliers() -> list[tuple[str, str]]:
+def templates_for_suppliers(language: str) -> list[tuple[str, str]]:
     """The templates an evaluation of a supplier can use, as form choices (`id:version`)."""
     return [
-        (f"{row['id']}:{row['version']}", f"{row['title']['en']} (v{row['version']})")
+        (
+            f"{row['id']}:{row['version']}",
+            f"{row['title'].get(language) or row['title']['en']} (v{row['version']})",
+        )
         for row in views.template_summaries()
         if "supplier" in row["applies_to"]
     ]
