@@ -14,6 +14,7 @@ MAIN_PAGES = {
     "home": "/",
     "engagement": "/engagements/{engagement}",
     "edit": "/engagements/{engagement}/edit",
+    "audit": "/audits/{audit}",
     "tracking": "/tracking",
     "organizations": "/admin/organizations",
     "users": "/admin/users",
@@ -29,6 +30,7 @@ def test_main_pages_fit_a_phone_and_a_desk_in_english_and_spanish(
     tenant = fill_tenant(session, make_tenant(session, "Alpha"))
     grow_world(session, tenant, 2)
     assert tenant.engagement is not None
+    assert tenant.audit is not None
     for width in (1280, 360):
         context = browser.new_context(
             base_url=base_url, locale=language, viewport={"width": width, "height": 800}
@@ -42,7 +44,7 @@ def test_main_pages_fit_a_phone_and_a_desk_in_english_and_spanish(
         page.locator("form[action='/signin'] button[type=submit]").click()
         page.wait_for_url("**/")
         for name, path in MAIN_PAGES.items():
-            answer = page.goto(path.format(engagement=tenant.engagement.id))
+            answer = page.goto(path.format(engagement=tenant.engagement.id, audit=tenant.audit.id))
             assert answer is not None, name
             assert answer.status == 200, name
             assert page.evaluate("document.documentElement.scrollWidth") <= width, name
