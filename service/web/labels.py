@@ -76,6 +76,11 @@ AUDIT_TRIGGERS = {
     "review": N_("Review and lock the audit"),
     "reopen": N_("Reopen the audit"),
 }
+ROUND_TABLE_STATES = {
+    "scheduled": N_("Scheduled"),
+    "held": N_("Held"),
+    "cancelled": N_("Cancelled"),
+}
 ROLES = {
     "admin": N_("Administrator"),
     "broker": N_("Broker"),

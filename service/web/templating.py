@@ -35,6 +35,7 @@ def environment(language: str) -> Environment:
         event_label=labels.EVENT_KINDS,
         audit_state_label=labels.AUDIT_STATES,
         audit_trigger_label=labels.AUDIT_TRIGGERS,
+        round_table_state_label=labels.ROUND_TABLE_STATES,
         role_label=labels.ROLES,
         kind_label=labels.KINDS,
         language_names=LANGUAGE_NAMES,
