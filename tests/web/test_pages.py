@@ -43,6 +43,8 @@ PAGES: list[tuple[str, Callable[[Tenant], dict[str, Any]], dict[Role | str, int]
     ("/engagements/{e}/edit", lambda t: {"e": t.engagement.id}, only(Role.admin)),  # type: ignore[union-attr]
     ("/tracking", lambda t: {}, only(*UNIT)),
     ("/audits/{a}", lambda t: {"a": t.audit.id}, only(*UNIT)),  # type: ignore[union-attr]
+    ("/engagements/{e}/round-tables", lambda t: {"e": t.engagement.id}, only(*UNIT)),  # type: ignore[union-attr]
+    ("/round-tables/{r}", lambda t: {"r": t.round_table.id}, only(*UNIT)),  # type: ignore[union-attr]
     ("/admin/engagements/new", lambda t: {}, only(Role.admin)),
     ("/admin/organizations", lambda t: {}, only(Role.admin)),
     (
