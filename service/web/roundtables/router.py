@@ -174,7 +174,7 @@ def change(round_table_id: uuid.UUID, action: str, page: FormViewerDep) -> Respo
     version = page.form.get("version", "0")
     try:
         engagement_access.require_action(page.user, engagement)
-        common = {
+        common: dict[str, Any] = {
             "session": page.session,
             "actor": page.user,
             "round_table": found,
