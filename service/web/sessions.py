@@ -89,7 +89,18 @@ class Viewer:
     form: dict[str, str] = field(default_factory=dict)  # a form post's text fields
 
 
-def viewer(request: Request) -> Iterator[Viewer]:
+async def form_fields(request: Request) -> dict[str, str]:
+    """A form post's text fields, read before any session opens: no transaction (nor
+    SQLite's write lock) is held while the client sends its body."""
+    if request.method in {"GET", "HEAD"}:
+        return {}
+    form = await request.form()
+    return {name: value for name, value in form.items() if isinstance(value, str)}
+
+
+def viewer(
+    request: Request, fields: Annotated[dict[str, str], Depends(form_fields)]
+) -> Iterator[Viewer]:
     """Open the request's session and resolve the session cookie in it; no live session
     sends the browser to sign in."""
     raw = request.cookies.get(SESSION_COOKIE)
@@ -110,19 +121,18 @@ def viewer(request: Request) -> Iterator[Viewer]:
             programme=programme,
             language=language_for(request, user, programme),
             csrf=csrf_token(raw),
+            form=fields,
         )
 
 
 ViewerDep = Annotated[Viewer, Depends(viewer)]
 
 
-async def checked_viewer(request: Request, page: ViewerDep) -> Viewer:
+def checked_viewer(request: Request, page: ViewerDep) -> Viewer:
     """The viewer of a form post whose CSRF token matches its session, else refused."""
-    form = await request.form()
-    sent = str(form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or "")
+    sent = page.form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER) or ""
     if not hmac.compare_digest(sent, page.csrf):
         raise CsrfRefused()
-    page.form = {name: value for name, value in form.items() if isinstance(value, str)}
     return page
 
 
