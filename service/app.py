@@ -4,7 +4,6 @@ import gc
 import logging
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import RedirectResponse
 
 from service import health
 from service.accounts.router import router as accounts_router
@@ -31,6 +30,13 @@ from service.settings import get_settings
 from service.targets.router import router as targets_router
 from service.tenders.router import router as tenders_router
 from service.tracking.router import router as tracking_router
+from service.web import errors as web_errors
+from service.web.admin.router import router as web_admin_router
+from service.web.audits.router import router as web_audits_router
+from service.web.enrolment.router import router as web_enrolment_router
+from service.web.roundtables.router import router as web_roundtables_router
+from service.web.router import router as web_router
+from service.web.workbench.router import router as web_workbench_router
 
 API_PREFIX = "/api/v1"
 
@@ -66,9 +72,15 @@ def create_app() -> FastAPI:
     api.include_router(tenders_router)
     app.include_router(api)
     app.include_router(health.router)
-    app.add_api_route("/", _home, include_in_schema=False)
     install_docs(app)
+    app.include_router(web_router)
+    app.include_router(web_workbench_router)
+    app.include_router(web_enrolment_router)
+    app.include_router(web_admin_router)
+    app.include_router(web_audits_router)
+    app.include_router(web_roundtables_router)
     install_error_handlers(app)
+    web_errors.install(app)
     app.add_middleware(IdempotencyMiddleware)
     app.add_middleware(AdmissionMiddleware, limit=get_settings().max_concurrent_requests)
     app.add_middleware(BodyLimitMiddleware)
@@ -85,11 +97,6 @@ def _freeze_startup_objects() -> None:
     in flight for up to 100 ms (bench/README.md)."""
     gc.collect()
     gc.freeze()
-
-
-def _home() -> RedirectResponse:
-    """Until the browser UI arrives, the API documentation is the front page."""
-    return RedirectResponse("/docs")
 
 
 def __getattr__(name: str) -> FastAPI:

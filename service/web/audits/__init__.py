@@ -1,0 +1,1 @@
+"""Audit pages: filled section by section with autosave, submitted and reviewed."""

@@ -1,0 +1,142 @@
+"""Audit pages: start an audit of a candidate, fill it section by section (saved as the user
+goes, through htmx), see progress and live scores, and submit, review or reopen it."""
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import RedirectResponse, Response
+
+from service.accounts.models import Role
+from service.audits import access, service
+from service.audits.models import AnswerIn, AnswersIn, AuditCreate, AuditTrigger
+from service.engagements import access as engagement_access
+from service.errors import Forbidden, NotFound, ProblemError
+from service.web.audits.views import audit_page
+from service.web.errors import MESSAGES
+from service.web.reasons import all_translated
+from service.web.sessions import FormViewerDep, Viewer, ViewerDep
+from service.web.templating import gettext, render
+
+router = APIRouter(include_in_schema=False)
+UNIT = (Role.admin, Role.broker)
+
+
+def _audit(page: Viewer, audit_id: uuid.UUID) -> Any:
+    if page.user.role not in UNIT:
+        raise NotFound("no such audit")  # firms' views of audits come with their portals
+    return access.get_visible_audit(page.session, page.user, audit_id, page.request.method != "GET")
+
+
+def _show(
+    page: Viewer, audit_id: uuid.UUID, section: str | None, status: int = 200, **extra: Any
+) -> Response:
+    audit, engagement = _audit(page, audit_id)
+    name = "audit_section.html" if page.request.headers.get("HX-Request") else "audit.html"
+    context = audit_page(page, audit, engagement, section)
+    return render(page.request, name, page.language, page, status=status, **context, **extra)
+
+
+@router.post("/engagements/{engagement_id}/audits")
+def start_audit(engagement_id: uuid.UUID, page: FormViewerDep) -> Response:
+    """Start a draft evaluation audit of a candidate from a template version."""
+    engagement = engagement_access.get_visible_engagement(
+        page.session, page.user, engagement_id, True
+    )
+    template_id, _, version = page.form.get("template", "").partition(":")
+    try:
+        engagement_access.require_action(page.user, engagement)
+        data = AuditCreate.model_validate(
+            {
+                "participation_id": page.form.get("participation_id") or None,
+                "template_id": template_id,
+                "template_version": int(version or 0),
+                "purpose": "evaluation",
+            }
+        )
+        audit = service.create_audit(
+            session=page.session, actor=page.user, engagement=engagement, data=data
+        )
+    except (ValueError, ProblemError):
+        page.session.rollback()
+        return RedirectResponse(
+            f"/engagements/{engagement_id}?audit=refused#audits", status_code=303
+        )
+    return RedirectResponse(f"/audits/{audit.id}", status_code=303)
+
+
+@router.get("/audits/{audit_id}")
+def audit(audit_id: uuid.UUID, page: ViewerDep, section: str | None = None) -> Response:
+    """One section of the audit with its questions, answers, progress and scores."""
+    return _show(page, audit_id, section)
+
+
+def _answers(page: Viewer, questions: list[Any]) -> list[AnswerIn]:
+    """The section's answers as the form sent them, typed as the questions ask."""
+    answers = []
+    for question in questions:
+        raw = page.form.get(f"q-{question.id}", "").strip()
+        if page.form.get(f"na-{question.id}"):
+            answers.append(AnswerIn(question_id=question.id, not_applicable=True))
+            continue
+        if raw == "":
+            continue
+        value: Any = raw
+        if question.type == "scale":
+            value = int(raw)
+        elif question.type == "yes_no":
+            value = raw == "yes"
+        answers.append(AnswerIn(question_id=question.id, value=value))
+    return answers
+
+
+@router.post("/audits/{audit_id}/answers")
+def save_answers(audit_id: uuid.UUID, page: FormViewerDep) -> Response:
+    """Save the section's answers; a stale or refused save shows why and keeps the page."""
+    audit, engagement = _audit(page, audit_id)
+    section_id = page.form.get("section")
+    template = service.template_for(audit.template_id, audit.template_version)
+    section = next((s for s in template.sections if s.id == section_id), None)
+    if section is None:
+        raise NotFound("no such section")
+    try:
+        if not access.may_write(page.user, engagement, audit):
+            raise Forbidden("only an administrator or the engagement's broker may do this")
+        data = AnswersIn(answers=_answers(page, section.questions))
+        service.save_answers(
+            session=page.session, actor=page.user, audit=audit, answers=data.answers,
+            version=int(page.form.get("version", "0")),
+        )  # fmt: skip
+    except (ValueError, ProblemError) as error:
+        page.session.rollback()
+        status = error.status if isinstance(error, ProblemError) else 422
+        message = gettext(page.language, MESSAGES.get(status, MESSAGES[500]))
+        detail = [error.detail] if isinstance(error, ProblemError) else []
+        return _show(page, audit_id, section.id, status=status, error=message, error_reasons=detail)
+    if page.request.headers.get("HX-Request"):
+        return _show(page, audit_id, section.id, saved=True)
+    return RedirectResponse(f"/audits/{audit_id}?section={section.id}", status_code=303)
+
+
+@router.post("/audits/{audit_id}/transitions/{trigger}")
+def transition(audit_id: uuid.UUID, trigger: AuditTrigger, page: FormViewerDep) -> Response:
+    """Submit, review or reopen (administrators, with a reason); refused, the page says why."""
+    audit, engagement = _audit(page, audit_id)
+    try:
+        if not (page.user.role == Role.admin or access.may_write(page.user, engagement, audit)):
+            raise Forbidden("only an administrator or the engagement's broker may do this")
+        service.transition_audit(
+            session=page.session, actor=page.user, engagement=engagement, audit=audit,
+            trigger=trigger.value, reason=page.form.get("reason") or None,
+            version=int(page.form.get("version", "0")),
+        )  # fmt: skip
+    except (ValueError, ProblemError) as error:
+        page.session.rollback()
+        status = error.status if isinstance(error, ProblemError) else 422
+        reasons = error.extra.get("blocked_by", []) if isinstance(error, ProblemError) else []
+        return _show(
+            page, audit_id, page.form.get("section"), status=status,
+            error=gettext(page.language, MESSAGES.get(status, MESSAGES[500])),
+            error_reasons=all_translated(reasons, page.language),
+        )  # fmt: skip
+    return RedirectResponse(f"/audits/{audit_id}", status_code=303)

@@ -1,0 +1,1 @@
+"""Opening engagements and assigning their brokers."""

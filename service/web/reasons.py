@@ -1,0 +1,78 @@
+"""The workflow's reasons (English sentences built by the guards) in the page's language.
+
+Fixed reasons are message ids of their own; reasons that name firms are matched by pattern and
+rebuilt from a translated sentence with the firms' names kept as they are."""
+
+import re
+
+from service.web.labels import N_
+from service.web.templating import gettext
+
+FIXED = (
+    N_("no broker is assigned"),
+    N_("no active candidate is listed"),
+    N_("no supplier is selected"),
+    N_("no round table has been held with minutes"),
+    N_("no held phase is recorded to resume to"),
+)
+# "2 candidates have no reviewed evaluation audit: A, B" and the singular form.
+SHORTFALL = re.compile(
+    r"^(?P<count>\d+) (?P<noun>candidates?|selected suppliers?) (?:has|have) (?P<what>.+?): "
+    r"(?P<names>.+)$"
+)
+SHORTFALL_TEXT = {
+    ("candidate", "no reviewed evaluation audit"): N_(
+        "candidates without a reviewed evaluation audit: %(names)s"
+    ),
+    ("candidate", "no selection decision"): N_(
+        "candidates without a selection decision: %(names)s"
+    ),
+    ("selected supplier", "not attended a round table"): N_(
+        "selected suppliers who have not attended a round table: %(names)s"
+    ),
+    ("selected supplier", "no agreed targets"): N_(
+        "selected suppliers without agreed targets: %(names)s"
+    ),
+    ("selected supplier", "no approved analysis"): N_(
+        "selected suppliers without an approved analysis: %(names)s"
+    ),
+    ("selected supplier", "no closed plan"): N_(
+        "selected suppliers without a closed plan: %(names)s"
+    ),
+    ("selected supplier", "no partnership decision"): N_(
+        "selected suppliers without a partnership decision: %(names)s"
+    ),
+}
+BUYER = re.compile(
+    r"^the buyer(?: (?P<name>.+?))? (?P<what>has not attended a round table|"
+    r"has no approved analysis|has no closed plan)$"
+)
+BUYER_TEXT = {
+    "has not attended a round table": N_("the buyer %(name)s has not attended a round table"),
+    "has no approved analysis": N_("the buyer %(name)s has no approved analysis"),
+    "has no closed plan": N_("the buyer %(name)s has no closed plan"),
+}
+NEEDS_REASON = re.compile(r"^(?P<trigger>\w+) needs a reason$")
+
+
+def translated(reason: str, language: str) -> str:
+    """One reason in the language; a reason no pattern knows stays as the guard wrote it."""
+    if reason in FIXED:
+        return gettext(language, reason)
+    if match := SHORTFALL.match(reason):
+        noun = match["noun"].removesuffix("s")
+        text = SHORTFALL_TEXT.get((noun, match["what"]))
+        if text:
+            return gettext(language, text, names=match["names"])
+    if match := BUYER.match(reason):
+        return gettext(language, BUYER_TEXT[match["what"]], name=match["name"] or "").replace(
+            "  ", " "
+        )
+    if NEEDS_REASON.match(reason):
+        return gettext(language, N_("a reason is required"))
+    return reason
+
+
+def all_translated(reasons: list[str] | tuple[str, ...], language: str) -> list[str]:
+    """Every reason in the language, in order."""
+    return [translated(reason, language) for reason in reasons]

@@ -1,0 +1,1 @@
+"""Round-table pages: schedule, reschedule, hold with attendance and minutes, cancel."""

@@ -1,0 +1,1 @@
+"""Engagement pages and tracking."""

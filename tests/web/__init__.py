@@ -1,0 +1,1 @@
+"""Tests of the browser UI (service/web)."""
