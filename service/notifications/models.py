@@ -146,6 +146,8 @@ class WebhookEndpoint(SQLModel, table=True):
     failing_since: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_by: uuid.UUID = Field(foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    version: int = 1
 
 
 class CalendarFeed(SQLModel, table=True):

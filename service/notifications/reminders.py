@@ -239,6 +239,8 @@ def endpoint_outcome(
         days=get_settings().webhook_disable_after_days
     ):
         endpoint.enabled = False
+        endpoint.version = col(WebhookEndpoint.version) + 1  # type: ignore[assignment]
+        endpoint.updated_at = now
         endpoint.disabled_reason = f"failed since {endpoint.failing_since.isoformat()}: {error}"
         days = (now - endpoint.failing_since).days
         admins = session.exec(

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response, status
 
-from service.deps import CallerDep, SessionDep
+from service.deps import CallerDep, SessionDep, VersionDep, etag
 from service.errors import problems
 from service.notifications import access, queries, service
 from service.notifications.feeds import calendar_feed
@@ -34,6 +34,7 @@ router = APIRouter(tags=["notifications"])
 AUTH = problems(401, 422)
 ADMIN = problems(401, 403, 422)
 OBJECT = problems(401, 404, 422)
+VERSIONED = problems(401, 404, 412, 422, 428)
 TOKEN_PATTERN = r"^[A-Za-z0-9_-]{20,200}$"
 
 
@@ -108,25 +109,41 @@ def list_endpoints(
     status_code=status.HTTP_201_CREATED,
     responses=ADMIN,
 )
-def create_endpoint(data: EndpointCreate, caller: CallerDep) -> EndpointIssued:
+def create_endpoint(data: EndpointCreate, caller: CallerDep, response: Response) -> EndpointIssued:
     """Register an endpoint for some event types; the answer shows its secret this once."""
     access.require_admin(caller.user)
     endpoint, secret = service.create_endpoint(session=caller.session, actor=caller.user, data=data)
+    etag(response, endpoint.version)
+    response.headers["Location"] = f"/api/v1/webhook-endpoints/{endpoint.id}"
     public = EndpointPublic.model_validate(endpoint, from_attributes=True)
     return EndpointIssued(**public.model_dump(), secret=secret)
 
 
 @router.get("/webhook-endpoints/{endpoint_id}", response_model=EndpointPublic, responses=OBJECT)
-def read_endpoint(endpoint_id: uuid.UUID, caller: CallerDep) -> Any:
+def read_endpoint(endpoint_id: uuid.UUID, caller: CallerDep, response: Response) -> Any:
     """One endpoint (its secret is never shown again)."""
-    return access.endpoint_or_404(caller.session, caller.user, endpoint_id)
-
-
-@router.patch("/webhook-endpoints/{endpoint_id}", response_model=EndpointPublic, responses=OBJECT)
-def update_endpoint(endpoint_id: uuid.UUID, data: EndpointUpdate, caller: CallerDep) -> Any:
-    """Turn an endpoint off, or on again (which forgets its failures)."""
     endpoint = access.endpoint_or_404(caller.session, caller.user, endpoint_id)
-    return service.update_endpoint(session=caller.session, endpoint=endpoint, data=data)
+    etag(response, endpoint.version)
+    return endpoint
+
+
+@router.patch(
+    "/webhook-endpoints/{endpoint_id}", response_model=EndpointPublic, responses=VERSIONED
+)
+def update_endpoint(
+    endpoint_id: uuid.UUID,
+    data: EndpointUpdate,
+    version: VersionDep,
+    caller: CallerDep,
+    response: Response,
+) -> Any:
+    """Turn an endpoint off, or on again (which forgets its failures); If-Match required."""
+    endpoint = access.endpoint_or_404(caller.session, caller.user, endpoint_id)
+    endpoint = service.update_endpoint(
+        session=caller.session, endpoint=endpoint, data=data, version=version
+    )
+    etag(response, endpoint.version)
+    return endpoint
 
 
 @router.get(

@@ -24,6 +24,7 @@ from service.notifications.models import (
 )
 from service.settings import get_settings
 from service.types import utcnow
+from service.versioning import bump_version
 
 # The kinds a user may set a cadence for: everything but what they cannot turn off.
 CHOOSABLE = tuple(topic for topic in Topic if topic not in ESSENTIAL)
@@ -97,17 +98,18 @@ def create_endpoint(
 
 
 def update_endpoint(
-    *, session: Session, endpoint: WebhookEndpoint, data: EndpointUpdate
+    *, session: Session, endpoint: WebhookEndpoint, data: EndpointUpdate, version: int
 ) -> WebhookEndpoint:
-    """Turn an endpoint on (forgetting its failures) or off."""
-    endpoint.enabled = data.enabled
+    """Turn an endpoint on (forgetting its failures) or off, if it is still at the version
+    the caller read."""
     if data.enabled:
-        endpoint.failing_since = None
-        endpoint.disabled_reason = None
+        changes: dict[str, object] = {"enabled": True, "failing_since": None}
+        changes["disabled_reason"] = None
     else:
-        endpoint.disabled_reason = "turned off by an administrator"
-    session.add(endpoint)
+        changes = {"enabled": False, "disabled_reason": "turned off by an administrator"}
+    bump_version(session, WebhookEndpoint, endpoint.id, version, **changes)
     session.commit()
+    session.refresh(endpoint)
     return endpoint
 
 

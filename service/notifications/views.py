@@ -22,6 +22,7 @@ class EndpointPublic(SQLModel):
     disabled_reason: str | None
     failing_since: datetime | None
     created_at: datetime
+    version: int
 
 
 class EndpointIssued(EndpointPublic):

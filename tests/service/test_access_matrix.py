@@ -889,7 +889,12 @@ ENDPOINTS += [
     ),
     Endpoint("GET", WEBHOOK, webhook, statuses(404, admin=200)),
     Endpoint(
-        "PATCH", WEBHOOK, webhook, statuses(404, admin=200), body=lambda _t, _w: {"enabled": True}
+        "PATCH",
+        WEBHOOK,
+        webhook,
+        statuses(404, admin=200),
+        body=lambda _t, _w: {"enabled": True},
+        if_match=True,
     ),
     Endpoint("GET", WEBHOOK + "/deliveries", webhook, statuses(404, admin=200)),
     Endpoint(

@@ -181,3 +181,24 @@ def test_an_endpoint_failing_for_days_is_disabled_and_its_administrators_told(
     ).all()
     assert [message.recipient_id for message in told] == [tenant.users[Role.admin].id]
     assert told[0].payload["args"]["days"] == "3"
+    assert row.version == 2
+
+
+def test_an_endpoint_changes_only_at_the_version_read(
+    client: TestClient, session: Session, loopback_allowed: None
+) -> None:
+    tenant, _ = in_round_tables(session)
+    admin = tenant.headers(Role.admin)
+    endpoint = register(client, admin, "http://127.0.0.1:9/hooks")
+    path = f"/api/v1/webhook-endpoints/{endpoint['id']}"
+    assert endpoint["version"] == 1
+    assert client.get(path, headers=admin).headers["ETag"] == '"1"'
+    missing = client.patch(path, json={"enabled": False}, headers=admin)
+    assert missing.status_code == 428
+    off = client.patch(path, json={"enabled": False}, headers={**admin, "If-Match": '"1"'})
+    assert off.status_code == 200
+    assert off.headers["ETag"] == '"2"'
+    assert (off.json()["enabled"], off.json()["version"]) == (False, 2)
+    stale = client.patch(path, json={"enabled": True}, headers={**admin, "If-Match": '"1"'})
+    assert stale.status_code == 412
+    assert client.get(path, headers=admin).json()["enabled"] is False
