@@ -9,9 +9,7 @@ import sqlalchemy as sa
 from pydantic import StringConstraints
 from sqlmodel import Field, SQLModel
 
-from service.engagements.models import Reason
 from service.types import (
-    NOT_BLANK,
     InputModel,
     Instant,
     Name,
@@ -20,11 +18,12 @@ from service.types import (
     UTCDateTime,
     WholeNumber,
     enum_type,
+    filled,
     utcnow,
 )
 
-Minutes = Annotated[Text, StringConstraints(min_length=1, pattern=NOT_BLANK)]
-RequiredReason = Annotated[Reason, StringConstraints(min_length=1, pattern=NOT_BLANK)]
+Minutes = filled(5000)
+RequiredReason = filled(2000)
 VideoLink = Annotated[str, StringConstraints(max_length=500, pattern=r"^https://[!-~]+$")]
 
 

@@ -13,10 +13,10 @@ from sqlmodel import Field, SQLModel
 from service.audits.templates import supplier_sections
 from service.kpis import Kpi, kpi_catalogue
 from service.roundtables.models import RequiredReason
-from service.types import NOT_BLANK, Day, InputModel, Text, UTCDateTime, enum_type, utcnow
+from service.types import Day, InputModel, UTCDateTime, enum_type, filled, utcnow
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
-Commitment = Annotated[Text, StringConstraints(min_length=1, max_length=2000, pattern=NOT_BLANK)]
+Commitment = filled(2000)
 
 
 class TargetKind(StrEnum):
