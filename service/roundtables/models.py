@@ -87,6 +87,11 @@ class RoundTableCreate(InputModel):
     also_invite: list[uuid.UUID] = Field(
         default_factory=list, max_length=20, description="Providers, financiers or donors"
     )
+    held: "HoldRecord | None" = Field(
+        default=None,
+        description="Minutes and attendance of a round table that already took place: only "
+        "such a record may start in the past",
+    )
 
 
 class Reschedule(InputModel):
@@ -109,6 +114,9 @@ class HoldRecord(InputModel):
 
     minutes: Minutes
     attendance: list[Attendance] = Field(min_length=1, max_length=50)
+
+
+RoundTableCreate.model_rebuild()
 
 
 class Cancellation(InputModel):
