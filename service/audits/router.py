@@ -200,9 +200,17 @@ async def upload_evidence(
         raise
 
 
+MULTIPART_REFUSED = (
+    "multipart form uploads are not accepted: send the file itself as the request body "
+    "(Content-Type: application/octet-stream), with question_id and filename in the query"
+)
+
+
 async def _stored_body(request: Request) -> StoredFile:
     """The request body stored under the size cap and typed by its bytes; 413 or 415."""
     settings = get_settings()
+    if request.headers.get("content-type", "").lower().startswith("multipart/"):
+        raise UnsupportedMedia(MULTIPART_REFUSED)
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > settings.upload_max_bytes:
         raise PayloadTooLarge(f"the file is larger than {settings.upload_max_bytes} bytes")

@@ -11,10 +11,10 @@ from httpx import Response
 from sqlmodel import Session
 
 from service.audits.templates import template_registry
-from tests.factories import make_superuser
+from tests.factories import TINY_PDF, make_superuser
 from workflows.plan_health import add_months
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = TINY_PDF
 PASSWORD = "a long enough password"
 
 
