@@ -144,7 +144,13 @@ def _analyse(
             description=description,
             root_cause=root_cause,
         )
-        add_finding(session=session, actor=broker, analysis=analysis, data=finding)
+        add_finding(
+            session=session,
+            actor=broker,
+            analysis=analysis,
+            data=finding,
+            version=scene.version(analysis),
+        )
     _baseline(scene, analysis, name, days[0] + timedelta(days=5))
     clock.now_is(days[1], 16)
     transition_analysis(
@@ -172,4 +178,5 @@ def _baseline(scene: Scene, analysis: Analysis, name: str, measured_on: date) ->
         actor=scene.broker,
         analysis=analysis,
         data=BASELINE.validate_python(baseline),
+        version=scene.version(analysis),
     )

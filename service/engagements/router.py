@@ -6,7 +6,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 
 from service.accounts.models import Role
-from service.deps import READ, WRITE, CallerDep, EngagementDep, ParticipationDep, VersionDep, etag
+from service.deps import (
+    READ,
+    WRITE,
+    CallerDep,
+    EngagementDep,
+    ParticipationDep,
+    VersionDep,
+    created_under_parent,
+    etag,
+    parent_etag,
+)
 from service.engagements import access, queries, service, views
 from service.engagements.facts import engagement_snapshot, participation_snapshot
 from service.engagements.models import (
@@ -152,7 +162,7 @@ def list_participations(engagement: EngagementDep, caller: CallerDep) -> list[Pa
     PARTICIPATIONS,
     response_model=ParticipationPublic,
     status_code=status.HTTP_201_CREATED,
-    responses=WRITE,
+    responses={**WRITE, **created_under_parent(child_etag=True)},
 )
 def add_candidate(
     data: CandidateCreate,
@@ -167,6 +177,7 @@ def add_candidate(
         session=caller.session, actor=caller.user, engagement=engagement, data=data, version=version
     )
     etag(response, participation.version)
+    parent_etag(response, version + 1)
     return views.participation_public(caller.session, participation)
 
 

@@ -231,6 +231,7 @@ def test_an_engagement_from_enrolment_to_partnership_decisions(
             "POST",
             f"{apath}/findings",
             {"area": "other", "description": "Orders planned on paper.", "severity": "major"},
+            match=apath,
         )
         findings[participation] = finding["id"]
         if participation is not None:
@@ -238,6 +239,7 @@ def test_an_engagement_from_enrolment_to_partnership_decisions(
                 "POST",
                 f"{apath}/baselines",
                 {"kpi": "lead_time", "value": 14, "measured_on": "2026-02-01"},
+                match=apath,
             )
         broker.ok("POST", f"{apath}/transitions/approve", match=apath)
     assert move("start_plans") == "improvement_plans"
