@@ -17,7 +17,9 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     StringConstraints,
+    WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
 from sqlalchemy.engine import Dialect
@@ -112,6 +114,23 @@ def number_text(value: float) -> str:
     if number == number.to_integral_value():
         return str(number.quantize(Decimal(1)))
     return str(number)
+
+
+def as_number(text: str) -> int | float:
+    """Decimal text as the JSON number it is: "86" → 86, "0.10" → 0.1."""
+    number = Decimal(text)
+    if number == number.to_integral_value():
+        return int(number)
+    return float(number)
+
+
+# A measurement kept as exact decimal text and served as a JSON number, the type it is sent
+# in: what a client reads it can write back unchanged.
+MeasureOut = Annotated[
+    str,
+    PlainSerializer(as_number, return_type=Any, when_used="json"),
+    WithJsonSchema({"type": "number"}, mode="serialization"),
+]
 
 
 def _refuse_numbers(value: Any) -> Any:

@@ -102,8 +102,10 @@ def _require_draft(analysis: Analysis) -> None:
 
 
 def update_summary(*, session: Session, analysis: Analysis, summary: str, version: int) -> Analysis:
-    """A new summary for a draft analysis."""
+    """A new summary for a draft analysis; the summary it has changes nothing."""
     check_version(analysis.version, version)
+    if summary == analysis.summary:
+        return analysis
     _require_draft(analysis)
     bump_version(session, Analysis, analysis.id, version, summary=summary)
     session.commit()

@@ -13,7 +13,7 @@ from sqlmodel import Field, SQLModel
 from service.audits.templates import supplier_sections
 from service.kpis import Kpi, kpi_catalogue
 from service.roundtables.models import RequiredReason
-from service.types import Day, InputModel, UTCDateTime, enum_type, filled, utcnow
+from service.types import Day, InputModel, MeasureOut, UTCDateTime, enum_type, filled, utcnow
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 Commitment = filled(2000)
@@ -186,7 +186,7 @@ class TargetPublic(SQLModel):
     kind: TargetKind
     kpi: str | None
     section_id: str | None
-    value: str | None
+    value: MeasureOut | None
     due_on: date | None
     party: Party | None
     text: str | None
@@ -196,7 +196,7 @@ class TargetPublic(SQLModel):
 
 class RevisionPublic(SQLModel):
     version: int
-    value: str | None
+    value: MeasureOut | None
     due_on: date | None
     text: str | None
     changed_by: uuid.UUID
