@@ -112,3 +112,23 @@ def page_of(rows: list[Any], limit: int, public: type[T]) -> Page[T]:
     """Cut the extra row off and derive the next cursor from the last row kept."""
     items = [public.model_validate(row, from_attributes=True) for row in rows[:limit]]  # type: ignore[attr-defined]
     return Page[public](items=items, next_cursor=next_cursor(rows, limit))  # type: ignore[valid-type]
+
+
+def page_after(
+    rows: list[Any],
+    cursor: str | None,
+    limit: int,
+    public: Callable[[list[Any]], list[T]],
+    position: Callable[[Any], tuple[Any, uuid.UUID]] = lambda row: (row.created_at, row.id),
+) -> Page[T]:
+    """A page of a short list already read whole (an engagement's audits, plans…): ordered
+    by (key, id), starting after the cursor, with the same cursors as the keyset lists.
+    `public` builds the shapes of the page's rows only, in one pass."""
+    ordered = sorted(rows, key=position)
+    if cursor is not None:
+        after = BY_CREATION.decode(cursor)
+        ordered = [row for row in ordered if position(row) > after]
+    kept = ordered[: limit + 1]
+    return Page(
+        items=public(kept[:limit]), next_cursor=next_cursor(kept, limit, BY_CREATION, position)
+    )

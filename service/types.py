@@ -204,18 +204,27 @@ def name_key(name: str) -> str:
     return folded[:NAME_KEY_LENGTH]
 
 
-def filled(max_length: int) -> Any:
-    """Text of at most max_length characters with at least one visible character."""
-    return Annotated[
-        str,
-        StringConstraints(min_length=1, max_length=max_length),
-        AfterValidator(_visible_name),
-        Field(json_schema_extra={"pattern": NAME_PATTERN}),
-    ]
-
-
-# A name: at least one visible character.
-Name = filled(200)
+# Text with at least one visible character: minutes (5000 characters), a reason or a
+# commitment (2000), a name (200).
+_VISIBLE_SCHEMA = Field(json_schema_extra={"pattern": NAME_PATTERN})
+Filled = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=5000),
+    AfterValidator(_visible_name),
+    _VISIBLE_SCHEMA,
+]
+FilledReason = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=2000),
+    AfterValidator(_visible_name),
+    _VISIBLE_SCHEMA,
+]
+Name = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    AfterValidator(_visible_name),
+    _VISIBLE_SCHEMA,
+]
 Email = Annotated[
     str,
     StringConstraints(

@@ -31,6 +31,7 @@ from service.engagements import access as engagement_access
 from service.engagements.models import TransitionRequest
 from service.engagements.views import triggers
 from service.errors import problems
+from service.pagination import CursorQuery, LimitQuery, Page, page_after
 from workflows import available_for_analysis
 
 router = APIRouter(tags=["analyses"])
@@ -56,13 +57,14 @@ def open_analysis(
 
 
 @router.get(
-    "/engagements/{engagement_id}/analyses", response_model=list[AnalysisPublic], responses=READ
+    "/engagements/{engagement_id}/analyses", response_model=Page[AnalysisPublic], responses=READ
 )
-def list_analyses(engagement: EngagementDep, caller: CallerDep) -> list[AnalysisPublic]:
-    """The engagement's analyses the caller may see."""
-    return views.publics(
-        caller.session, queries.analyses_of(caller.session, caller.user, engagement)
-    )
+def list_analyses(
+    engagement: EngagementDep, caller: CallerDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> Page[AnalysisPublic]:
+    """The engagement's analyses the caller may see, oldest first."""
+    analyses = queries.analyses_of(caller.session, caller.user, engagement)
+    return page_after(analyses, cursor, limit, lambda rows: views.publics(caller.session, rows))
 
 
 @router.get("/analyses/{analysis_id}", response_model=AnalysisPublic, responses=READ)

@@ -20,6 +20,7 @@ from service.audits.models import (
     AnswersIn,
     AuditCreate,
     AuditPublic,
+    AuditSummary,
     AuditTransition,
     AuditTrigger,
     Evidence,
@@ -30,6 +31,7 @@ from service.deps import READ, WRITE, CallerDep, EngagementDep, VersionDep, etag
 from service.engagements import access as engagement_access
 from service.engagements.views import triggers
 from service.errors import Forbidden, NotFound, PayloadTooLarge, UnsupportedMedia, problems
+from service.pagination import CursorQuery, LimitQuery, Page, page_after
 from service.settings import get_settings
 from service.storage import storage_for
 from workflows import available_for_audit
@@ -78,11 +80,18 @@ def create_audit(
     return views.audit_public(caller.session, audit)
 
 
-@router.get("/engagements/{engagement_id}/audits", response_model=list[AuditPublic], responses=READ)
-def list_audits(engagement: EngagementDep, caller: CallerDep) -> list[AuditPublic]:
-    """The engagement's audits the caller may see, with their scores (answers omitted)."""
+@router.get(
+    "/engagements/{engagement_id}/audits", response_model=Page[AuditSummary], responses=READ
+)
+def list_audits(
+    engagement: EngagementDep, caller: CallerDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> Page[AuditSummary]:
+    """The engagement's audits the caller may see, oldest first, with their scores (read an
+    audit for its answers and evidence)."""
     audits = queries.audits_of(caller.session, caller.user, engagement)
-    return views.audit_summaries(caller.session, audits)
+    return page_after(
+        audits, cursor, limit, lambda rows: views.audit_summaries(caller.session, rows)
+    )
 
 
 @router.get("/engagements/{engagement_id}/comparison", responses=READ)

@@ -14,6 +14,7 @@ from service.audits.models import (
     Answer,
     Audit,
     AuditPublic,
+    AuditSummary,
     Evidence,
     ScorePublic,
     SectionScorePublic,
@@ -71,8 +72,9 @@ def answer_public(template: Template, answer: dict[str, Any]) -> dict[str, Any]:
     return answer
 
 
-def audit_summaries(session: Session, audits: Sequence[Audit]) -> list[AuditPublic]:
-    """Many audits with their scores, answers loaded in one query (no evidence list)."""
+def audit_summaries(session: Session, audits: Sequence[Audit]) -> list[AuditSummary]:
+    """Many audits with their scores, answers loaded in one query (no answers or evidence
+    listed)."""
     by_audit: dict[object, list[Any]] = defaultdict(list)
     if audits:
         statement = select(
@@ -87,13 +89,11 @@ def audit_summaries(session: Session, audits: Sequence[Audit]) -> list[AuditPubl
         template = service.template_for(audit.template_id, audit.template_version)
         score = score_of(template, by_audit[audit.id])
         items.append(
-            AuditPublic.model_validate(
+            AuditSummary.model_validate(
                 {
                     **audit.model_dump(),
                     "organization_name": names.get(audit.organization_id, ""),
                     "score": score_public(template, score),
-                    "answers": [],
-                    "evidence": [],
                 }
             )
         )

@@ -33,7 +33,7 @@ from service.engagements.models import (
 from service.engagements.views import TriggerPublic
 from service.errors import Forbidden, problems
 from service.history import EventPublic
-from service.pagination import CursorQuery, LimitQuery, Page
+from service.pagination import CursorQuery, LimitQuery, Page, page_after
 from workflows import Phase, available, available_for_participation, describe, mermaid
 
 router = APIRouter(tags=["engagements"])
@@ -151,11 +151,13 @@ def read_workflows(caller: CallerDep) -> dict[str, Any]:
     return description
 
 
-@router.get(PARTICIPATIONS, response_model=list[ParticipationPublic], responses=READ)
-def list_participations(engagement: EngagementDep, caller: CallerDep) -> list[ParticipationPublic]:
-    """The engagement's candidates (a supplier sees only its own)."""
+@router.get(PARTICIPATIONS, response_model=Page[ParticipationPublic], responses=READ)
+def list_participations(
+    engagement: EngagementDep, caller: CallerDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> Page[ParticipationPublic]:
+    """The engagement's candidates, oldest first (a supplier sees only its own)."""
     rows = queries.participations_of(caller.session, caller.user, engagement)
-    return views.participations(caller.session, rows)
+    return page_after(rows, cursor, limit, lambda page: views.participations(caller.session, page))
 
 
 @router.post(

@@ -21,6 +21,7 @@ from service.engagements import access as engagement_access
 from service.engagements.models import Engagement, TransitionRequest
 from service.engagements.views import triggers
 from service.errors import problems
+from service.pagination import CursorQuery, LimitQuery, Page, page_after
 from service.plans import access, actions, queries, reviews, service, views
 from service.plans.models import (
     Action,
@@ -78,11 +79,13 @@ def open_plan(
     return views.public(caller.session, plan)
 
 
-@router.get("/engagements/{engagement_id}/plans", response_model=list[PlanPublic], responses=READ)
-def list_plans(engagement: EngagementDep, caller: CallerDep) -> list[PlanPublic]:
-    """The engagement's plans the caller may see, with their health today."""
+@router.get("/engagements/{engagement_id}/plans", response_model=Page[PlanPublic], responses=READ)
+def list_plans(
+    engagement: EngagementDep, caller: CallerDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> Page[PlanPublic]:
+    """The engagement's plans the caller may see, oldest first, with their health today."""
     plans = queries.visible_plans_of(caller.session, caller.user, engagement)
-    return views.publics(caller.session, plans)
+    return page_after(plans, cursor, limit, lambda rows: views.publics(caller.session, rows))
 
 
 @router.get("/plans/{plan_id}", response_model=PlanPublic, responses=READ)

@@ -10,6 +10,8 @@ from pydantic import StringConstraints
 from sqlmodel import Field, SQLModel
 
 from service.types import (
+    Filled,
+    FilledReason,
     InputModel,
     Instant,
     Name,
@@ -18,12 +20,11 @@ from service.types import (
     UTCDateTime,
     WholeNumber,
     enum_type,
-    filled,
     utcnow,
 )
 
-Minutes = filled(5000)
-RequiredReason = filled(2000)
+Minutes = Filled
+RequiredReason = FilledReason
 VideoLink = Annotated[str, StringConstraints(max_length=500, pattern=r"^https://[!-~]+$")]
 
 

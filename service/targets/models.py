@@ -13,10 +13,18 @@ from sqlmodel import Field, SQLModel
 from service.audits.templates import supplier_sections
 from service.kpis import Kpi, kpi_catalogue
 from service.roundtables.models import RequiredReason
-from service.types import Day, InputModel, MeasureOut, UTCDateTime, enum_type, filled, utcnow
+from service.types import (
+    Day,
+    FilledReason,
+    InputModel,
+    MeasureOut,
+    UTCDateTime,
+    enum_type,
+    utcnow,
+)
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
-Commitment = filled(2000)
+Commitment = FilledReason
 
 
 class TargetKind(StrEnum):

@@ -224,7 +224,9 @@ def test_a_supplier_sees_only_its_own_analysis(client: TestClient, session: Sess
     own = open_for(client, tenant, engagement, participation)
     buyer = open_for(client, tenant, engagement, None)
     headers = tenant.headers(Role.supplier)
-    listed = client.get(f"{API}/engagements/{engagement.id}/analyses", headers=headers).json()
+    listed = client.get(f"{API}/engagements/{engagement.id}/analyses", headers=headers).json()[
+        "items"
+    ]
     assert [item["id"] for item in listed] == [own["id"]]
     assert client.get(f"{API}/analyses/{buyer['id']}", headers=headers).status_code == 404
 

@@ -347,7 +347,7 @@ def test_an_engagement_from_enrolment_to_partnership_decisions(
         decided = buyer.ok("POST", f"{ppath}/decision", body, match=ppath)
         assert decided["outcome"] == body["outcome"]
     assert move("complete") == "completed"
-    states = {p["supplier_id"]: p["state"] for p in broker.get(f"{epath}/participations")}
+    states = {p["supplier_id"]: p["state"] for p in broker.get(f"{epath}/participations")["items"]}
     assert states == {
         firms["Cartonajes León"]: "partner",
         firms["Envases Masaya"]: "conditional_partner",

@@ -337,7 +337,7 @@ def test_a_supplier_sees_only_its_own_participation_and_events(
     assert dropped.status_code == 200
     fire(client, tenant, engagement, "hold", 1, reason="holiday season")
     headers = tenant.headers(Role.supplier)
-    listed = client.get(f"{API}/{engagement.id}/participations", headers=headers).json()
+    listed = client.get(f"{API}/{engagement.id}/participations", headers=headers).json()["items"]
     assert [item["supplier_name"] for item in listed] == ["Alpha supplier"]
     assert client.get(f"{API}/{engagement.id}/transitions", headers=headers).status_code == 404
     read = client.get(f"{API}/{engagement.id}", headers=headers)

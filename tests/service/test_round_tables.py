@@ -240,7 +240,9 @@ def test_a_supplier_sees_only_round_tables_it_was_invited_to(
     session.delete(row)
     session.commit()
     headers = tenant.headers(Role.supplier)
-    listed = client.get(f"/api/v1/engagements/{engagement.id}/round-tables", headers=headers).json()
+    listed = client.get(
+        f"/api/v1/engagements/{engagement.id}/round-tables", headers=headers
+    ).json()["items"]
     assert [item["id"] for item in listed] == [str(invited.id)]
     assert client.get(f"/api/v1/round-tables/{hidden.id}", headers=headers).status_code == 404
     assert (
