@@ -201,13 +201,13 @@ def test_the_timeline_shows_progress_and_kpis_month_by_month(
             "kpi": "lead_time",
             "unit": "days",
             "better": "lower",
-            "baseline": "14",
+            "baseline": 14,
             "target": None,
             "values": [
-                {"measured_on": "2026-10-01", "value": "14", "source": "baseline"},
+                {"measured_on": "2026-10-01", "value": 14, "source": "baseline"},
                 {
                     "measured_on": (today - timedelta(days=40)).isoformat(),
-                    "value": "11",
+                    "value": 11,
                     "source": "review",
                 },
             ],
