@@ -32,6 +32,11 @@ CursorQuery = Annotated[
     str | None,
     Query(pattern=CURSOR_PATTERN, description="The `next_cursor` of the previous page"),
 ]
+RANK_CURSOR_PATTERN = r"^[0-9]{1,7}-[0-9a-f]{32}$"
+RankCursorQuery = Annotated[
+    str | None,
+    Query(pattern=RANK_CURSOR_PATTERN, description="The `next_cursor` of the previous page"),
+]
 DayCursorQuery = Annotated[
     str | None,
     Query(pattern=DAY_CURSOR_PATTERN, description="The `next_cursor` of the previous page"),
@@ -66,6 +71,8 @@ BY_CREATION = Keyset(
     from_number=lambda micros: EPOCH + timedelta(microseconds=micros),
 )
 BY_DAY = Keyset(to_number=date.toordinal, from_number=_day)
+# A rank kept as a whole number (lower first), for lists ordered by something computed.
+BY_RANK = Keyset(to_number=int, from_number=int)
 
 
 def encode_cursor(created_at: datetime, row_id: uuid.UUID) -> str:
@@ -120,15 +127,14 @@ def page_after(
     limit: int,
     public: Callable[[list[Any]], list[T]],
     position: Callable[[Any], tuple[Any, uuid.UUID]] = lambda row: (row.created_at, row.id),
+    keyset: Keyset = BY_CREATION,
 ) -> Page[T]:
     """A page of a short list already read whole (an engagement's audits, plans…): ordered
     by (key, id), starting after the cursor, with the same cursors as the keyset lists.
     `public` builds the shapes of the page's rows only, in one pass."""
     ordered = sorted(rows, key=position)
     if cursor is not None:
-        after = BY_CREATION.decode(cursor)
+        after = keyset.decode(cursor)
         ordered = [row for row in ordered if position(row) > after]
     kept = ordered[: limit + 1]
-    return Page(
-        items=public(kept[:limit]), next_cursor=next_cursor(kept, limit, BY_CREATION, position)
-    )
+    return Page(items=public(kept[:limit]), next_cursor=next_cursor(kept, limit, keyset, position))

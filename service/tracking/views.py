@@ -67,6 +67,15 @@ class KpiSeries(SQLModel):
     values: list[KpiPoint]
 
 
+# Missed reviews are ranked longest first: the rank grows as the months without review shrink.
+NEVER = 1_000_000
+
+
+def longest_first(row: MissedReview) -> tuple[int, uuid.UUID]:
+    """A missed review's place in the list and its plan, for the list's cursors."""
+    return NEVER - row.months_without_review, row.plan_id
+
+
 class PlanTimeline(SQLModel):
     plan_id: uuid.UUID
     firm_id: uuid.UUID
