@@ -98,6 +98,19 @@ def keyset_page(
     return statement.order_by(key, row_id).limit(limit + 1)  # type: ignore[attr-defined]
 
 
+def paginate_newest(statement: S, model: Any, cursor: str | None, limit: int) -> S:
+    """Newest first: order by (created_at, id) descending, start after the cursor, and fetch
+    one extra row. The cursors are written as everywhere else."""
+    if cursor is not None:
+        after, after_id = BY_CREATION.decode(cursor)
+        key, row_id = model.created_at, model.id
+        statement = statement.where(  # type: ignore[attr-defined]
+            or_(key < after, and_(key == after, row_id < after_id))
+        )
+    ordered = statement.order_by(model.created_at.desc(), model.id.desc())  # type: ignore[attr-defined]
+    return ordered.limit(limit + 1)
+
+
 def paginate(statement: S, model: Any, cursor: str | None, limit: int) -> S:
     """Order by (created_at, id), start after the cursor, and fetch one extra row."""
     return keyset_page(statement, model.created_at, model.id, cursor, limit, BY_CREATION)

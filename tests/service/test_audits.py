@@ -319,7 +319,7 @@ def test_firms_see_no_events_of_audits_before_review(client: TestClient, session
         events = client.get(url, headers=tenant.headers(role)).json()["items"]
         assert [e for e in events if e["audit_id"] is not None] == [], role
     broker_view = client.get(url, headers=tenant.headers(Role.broker)).json()["items"]
-    assert [e["trigger"] for e in broker_view] == ["audit_created", "add_evidence"]
+    assert [e["trigger"] for e in broker_view] == ["add_evidence", "audit_created"]
 
 
 def test_evidence_changes_the_audit_version(client: TestClient, session: Session) -> None:

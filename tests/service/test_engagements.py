@@ -347,7 +347,7 @@ def test_a_supplier_sees_only_its_own_participation_and_events(
     other_url = f"{API}/{engagement.id}/participations/{other.id}"
     assert client.get(other_url, headers=headers).status_code == 404
     all_events = client.get(f"{API}/{engagement.id}/events", headers=tenant.headers(Role.buyer))
-    assert [event["trigger"] for event in all_events.json()["items"]] == ["drop", "hold"]
+    assert [event["trigger"] for event in all_events.json()["items"]] == ["hold", "drop"]
 
 
 def test_engagements_list_filters_and_pages(client: TestClient, session: Session) -> None:
