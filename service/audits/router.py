@@ -26,6 +26,7 @@ from service.audits.models import (
     Evidence,
     EvidencePublic,
 )
+from service.audits.template_views import TemplatePublic, TemplateSummary, template_public
 from service.audits.templates import template_registry
 from service.deps import READ, WRITE, CallerDep, EngagementDep, VersionDep, etag
 from service.engagements import access as engagement_access
@@ -47,19 +48,24 @@ BINARY_BODY = {
 }
 
 
-@router.get("/audit-templates", responses=problems(401))
+@router.get("/audit-templates", response_model=list[TemplateSummary], responses=problems(401))
 def list_templates(caller: CallerDep) -> list[dict[str, Any]]:
     """Every shipped template version: id, version, titles, which firms it applies to."""
     return views.template_summaries()
 
 
-@router.get("/audit-templates/{template_id}/versions/{version}", responses=problems(401, 404, 422))
-def read_template(template_id: str, version: int, caller: CallerDep) -> dict[str, Any]:
-    """One template version in full, with every text in English, Spanish and French."""
+@router.get(
+    "/audit-templates/{template_id}/versions/{version}",
+    response_model=TemplatePublic,
+    responses=problems(401, 404, 422),
+)
+def read_template(template_id: str, version: int, caller: CallerDep) -> TemplatePublic:
+    """One template version in full, with every text in English, Spanish and French; each
+    question typed by `type`, which says how it is answered."""
     template = template_registry().get((template_id, version))
     if template is None:
         raise NotFound(f"no template {template_id} version {version}")
-    return template.model_dump(by_alias=True)
+    return template_public(template)
 
 
 @router.post(
