@@ -117,7 +117,7 @@ def test_invalid_kpi_targets_are_refused_by_field(client: TestClient, session: S
         assert [error["field"] for error in errors] == [field], body
         if message is not None:
             assert response.json()["detail"] == f"{field}: {message}"
-    assert client.get(url(tenant), headers=tenant.headers(Role.broker)).json() == []
+    assert client.get(url(tenant), headers=tenant.headers(Role.broker)).json()["items"] == []
 
 
 def test_a_change_keeps_the_previous_value_with_who_when_and_why(
