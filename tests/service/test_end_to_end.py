@@ -288,7 +288,7 @@ def test_an_engagement_from_enrolment_to_partnership_decisions(
         done = provider.ok(
             "PATCH",
             f"/actions/{action['id']}",
-            {"status": "done", "actual_cost": "1500"},
+            {"status": "done", "actual_cost": "0"},
             match=f"/actions/{action['id']}",
         )
         assert (done["status"], done["progress"]) == ("done", 100)
