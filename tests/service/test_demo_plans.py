@@ -168,7 +168,7 @@ def test_monthly_reviews_report_the_progress_each_open_action_shows(
         CALZADO: 3,
     }
     for plan in plans_now.values():
-        last = plan["reviews"][-1]["progress"]
+        last = {item["action_id"]: item["progress"] for item in plan["reviews"][-1]["progress"]}
         reported = {
             action["id"]: action["progress"]
             for action in plan["actions"]
