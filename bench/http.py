@@ -248,7 +248,7 @@ def build_cases(base: str, programme: int) -> list[Case]:
         reviewed, drafts = [], []
         for engagement in engagements:
             path = f"{API}/engagements/{engagement['id']}/audits"
-            for audit in client.get(path).raise_for_status().json():
+            for audit in client.get(path).raise_for_status().json()["items"]:
                 if audit["state"] == "reviewed":
                     reviewed.append(str(audit["id"]))
                 elif engagement["phase"] == "supplier_evaluation" and engagement["broker_id"] == me:

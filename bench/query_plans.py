@@ -55,7 +55,7 @@ def main() -> None:
     client.headers["Authorization"] = f"Bearer {token}"
     first = client.get(f"{API}/engagements", params={"limit": 50}).json()
     engagement = first["items"][0]["id"]
-    audits = client.get(f"{API}/engagements/{engagement}/audits").json()
+    audits = client.get(f"{API}/engagements/{engagement}/audits").json()["items"]
     phase = first["items"][0]["phase"]
     cases = {
         "engagement detail": f"{API}/engagements/{engagement}",

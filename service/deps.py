@@ -5,7 +5,7 @@ and the problem statuses routes declare."""
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -117,6 +117,24 @@ VersionDep = Annotated[int, Depends(if_match)]
 def etag(response: Response, version: int) -> None:
     """The version a client sends back in If-Match."""
     response.headers["ETag"] = f'"{version}"'
+
+
+def parent_etag(response: Response, version: int) -> None:
+    """The new version of the parent a child was created under (engagement, plan, analysis):
+    the client's next If-Match on that parent, with no need to read it again."""
+    response.headers["Parent-ETag"] = f'"{version}"'
+
+
+_HEADER = {"schema": {"type": "string"}}
+
+
+def created_under_parent(*, child_etag: bool) -> dict[int | str, dict[str, Any]]:
+    """The 201 of a route that creates a child under a versioned parent: it declares the
+    parent's new version (Parent-ETag) and, for a versioned child, the child's own (ETag)."""
+    headers = {"Parent-ETag": {"description": "The parent's new version", **_HEADER}}
+    if child_etag:
+        headers["ETag"] = {"description": "The new child's version", **_HEADER}
+    return {201: {"description": "Created", "headers": headers}}
 
 
 def visible_programme(programme_id: uuid.UUID, caller: CallerDep) -> Programme:

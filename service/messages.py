@@ -22,7 +22,8 @@ from service.types import (
     EMAIL_PATTERN,
     IF_MATCH_PATTERN,
     LANGUAGE_TAG_PATTERN,
-    NOT_BLANK,
+    NAME_PATTERN,
+    TEXT_PATTERN,
     ZONE_PATTERN,
 )
 
@@ -30,10 +31,13 @@ DOMAIN = "errors"
 # Placeholders that hold several reasons joined by "; ".
 LISTS = {"reasons", "missing"}
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# A choice of more values than this is not listed in a message (countries, for example).
+LONG = 12
 
 # A pattern's meaning in words: no regular expression is shown to a person.
 PATTERNS = {
-    "NOT_BLANK": "must not be blank",
+    "NAME": "must contain a visible character, not only spaces or invisible ones",
+    "TEXT": "must not contain NUL or bidirectional control characters",
     "NO_NUL": "must not contain NUL characters",
     "EMAIL": "must be an e-mail address such as name@example.org",
     "CURRENCY": "must be a three-letter currency code such as USD",
@@ -91,7 +95,8 @@ SENTENCES = {
 def pattern_names() -> dict[str, str]:
     """Each published pattern and its name in PATTERNS."""
     return {
-        NOT_BLANK: "NOT_BLANK",
+        NAME_PATTERN: "NAME",
+        TEXT_PATTERN: "TEXT",
         r"^[^\x00]*$": "NO_NUL",
         EMAIL_PATTERN: "EMAIL",
         r"^[A-Z]{3}$": "CURRENCY",
@@ -113,6 +118,8 @@ def sentence(error: dict[str, Any]) -> str:
         return PATTERNS[name] if name else "is not in the expected form"
     if kind == "string_too_short" and context.get("min_length") == 1:
         return "must not be empty"
+    if kind in ("enum", "literal_error") and str(context.get("expected", "")).count(",") >= LONG:
+        return "is not one of the accepted values (the API documentation lists them)"
     template = SENTENCES.get(kind)
     if template is None:
         return str(error.get("msg", "is not valid")).removeprefix("Value error, ")

@@ -32,6 +32,11 @@ CursorQuery = Annotated[
     str | None,
     Query(pattern=CURSOR_PATTERN, description="The `next_cursor` of the previous page"),
 ]
+RANK_CURSOR_PATTERN = r"^[0-9]{1,7}-[0-9a-f]{32}$"
+RankCursorQuery = Annotated[
+    str | None,
+    Query(pattern=RANK_CURSOR_PATTERN, description="The `next_cursor` of the previous page"),
+]
 DayCursorQuery = Annotated[
     str | None,
     Query(pattern=DAY_CURSOR_PATTERN, description="The `next_cursor` of the previous page"),
@@ -66,6 +71,8 @@ BY_CREATION = Keyset(
     from_number=lambda micros: EPOCH + timedelta(microseconds=micros),
 )
 BY_DAY = Keyset(to_number=date.toordinal, from_number=_day)
+# A rank kept as a whole number (lower first), for lists ordered by something computed.
+BY_RANK = Keyset(to_number=int, from_number=int)
 
 
 def encode_cursor(created_at: datetime, row_id: uuid.UUID) -> str:
@@ -91,6 +98,19 @@ def keyset_page(
     return statement.order_by(key, row_id).limit(limit + 1)  # type: ignore[attr-defined]
 
 
+def paginate_newest(statement: S, model: Any, cursor: str | None, limit: int) -> S:
+    """Newest first: order by (created_at, id) descending, start after the cursor, and fetch
+    one extra row. The cursors are written as everywhere else."""
+    if cursor is not None:
+        after, after_id = BY_CREATION.decode(cursor)
+        key, row_id = model.created_at, model.id
+        statement = statement.where(  # type: ignore[attr-defined]
+            or_(key < after, and_(key == after, row_id < after_id))
+        )
+    ordered = statement.order_by(model.created_at.desc(), model.id.desc())  # type: ignore[attr-defined]
+    return ordered.limit(limit + 1)
+
+
 def paginate(statement: S, model: Any, cursor: str | None, limit: int) -> S:
     """Order by (created_at, id), start after the cursor, and fetch one extra row."""
     return keyset_page(statement, model.created_at, model.id, cursor, limit, BY_CREATION)
@@ -112,3 +132,22 @@ def page_of(rows: list[Any], limit: int, public: type[T]) -> Page[T]:
     """Cut the extra row off and derive the next cursor from the last row kept."""
     items = [public.model_validate(row, from_attributes=True) for row in rows[:limit]]  # type: ignore[attr-defined]
     return Page[public](items=items, next_cursor=next_cursor(rows, limit))  # type: ignore[valid-type]
+
+
+def page_after(
+    rows: list[Any],
+    cursor: str | None,
+    limit: int,
+    public: Callable[[list[Any]], list[T]],
+    position: Callable[[Any], tuple[Any, uuid.UUID]] = lambda row: (row.created_at, row.id),
+    keyset: Keyset = BY_CREATION,
+) -> Page[T]:
+    """A page of a short list already read whole (an engagement's audits, plans…): ordered
+    by (key, id), starting after the cursor, with the same cursors as the keyset lists.
+    `public` builds the shapes of the page's rows only, in one pass."""
+    ordered = sorted(rows, key=position)
+    if cursor is not None:
+        after = keyset.decode(cursor)
+        ordered = [row for row in ordered if position(row) > after]
+    kept = ordered[: limit + 1]
+    return Page(items=public(kept[:limit]), next_cursor=next_cursor(kept, limit, keyset, position))

@@ -1,6 +1,8 @@
 """Column types shared by every model: aware UTC datetimes and enums stored as their values."""
 
 import difflib
+import re
+import unicodedata
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -9,6 +11,7 @@ from functools import lru_cache
 from typing import Annotated, Any
 from zoneinfo import available_timezones
 
+import pycountry
 import sqlalchemy as sa
 from pydantic import (
     AfterValidator,
@@ -16,6 +19,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     StringConstraints,
     WithJsonSchema,
 )
@@ -114,6 +118,23 @@ def number_text(value: float) -> str:
     return str(number)
 
 
+def as_number(text: str) -> int | float:
+    """Decimal text as the JSON number it is: "86" → 86, "0.10" → 0.1."""
+    number = Decimal(text)
+    if number == number.to_integral_value():
+        return int(number)
+    return float(number)
+
+
+# A measurement kept as exact decimal text and served as a JSON number, the type it is sent
+# in: what a client reads it can write back unchanged.
+MeasureOut = Annotated[
+    str,
+    PlainSerializer(as_number, return_type=Any, when_used="json"),
+    WithJsonSchema({"type": "number"}, mode="serialization"),
+]
+
+
 def _refuse_numbers(value: Any) -> Any:
     # JSON Schema's "date" and "date-time" are text; pydantic alone would read 0 as 1970-01-01.
     if isinstance(value, bool | int | float):
@@ -127,21 +148,108 @@ Day = Annotated[date, BeforeValidator(_refuse_numbers)]
 Instant = Annotated[AwareDatetime, BeforeValidator(_refuse_numbers)]
 
 _NO_NUL = r"^[^\x00]*$"
-# At least one visible character. Whitespace is spelled out: Python's and Rust's \s (the
-# schema's reader and pydantic's engine) disagree on characters such as U+0085 and U+001C.
-NOT_BLANK = r"^[^\x00]*[^ \t\n\r\f\v\x00][^\x00]*$"
+# Bidirectional controls (embeddings, overrides, isolates and marks) turn text around on a
+# page: a name holding a right-to-left override prints backwards in a report's header.
+BIDI_CONTROLS = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# Characters that show nothing: spaces of every width and invisible format characters such as
+# the zero-width space. Spelled out, so that the schema's reader and pydantic agree on them.
+BLANKS = (
+    r" \t\n\r\f\v\u0085\u00a0\u00ad\u1680\u180e\u2000-\u200d\u2028\u2029\u202f"
+    r"\u205f-\u2064\u3000\ufeff"
+)
+# At least one visible character, no NUL and no bidirectional control.
+NAME_PATTERN = f"^[^\\x00{BIDI_CONTROLS}]*[^\\x00{BLANKS}{BIDI_CONTROLS}][^\\x00{BIDI_CONTROLS}]*$"
+TEXT_PATTERN = f"^[^\\x00{BIDI_CONTROLS}]*$"
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+_VISIBLE = re.compile(f"[^\\x00{BLANKS}{BIDI_CONTROLS}]")
 
-# Text a person typed: no NUL characters (PostgreSQL refuses them in text columns).
-Text = Annotated[str, StringConstraints(max_length=5000, pattern=_NO_NUL)]
-# A name: at least one visible character.
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=NOT_BLANK)]
+
+def _plain_text(value: str) -> str:
+    if "\x00" in value:
+        raise PydanticCustomError("nul_character", "must not contain NUL characters")
+    if _BIDI.search(value):
+        raise PydanticCustomError(
+            "bidi_control",
+            "must not contain bidirectional control characters (such as a right-to-left "
+            "override): they make the text read backwards",
+        )
+    return value
+
+
+def _visible_name(value: str) -> str:
+    _plain_text(value)
+    if not _VISIBLE.search(value):
+        raise PydanticCustomError(
+            "blank_name", "must contain a visible character, not only spaces or invisible ones"
+        )
+    return value
+
+
+# Text a person typed: no NUL characters (PostgreSQL refuses them in text columns) and no
+# bidirectional controls. The schema states the rule as a pattern; the message is a sentence.
+Text = Annotated[
+    str,
+    StringConstraints(max_length=5000),
+    AfterValidator(_plain_text),
+    Field(json_schema_extra={"pattern": TEXT_PATTERN}),
+]
+
+NAME_KEY_LENGTH = 1000  # folding can lengthen a name: "ﬃ" folds to "ffi"
+
+
+def name_key(name: str) -> str:
+    """A name folded for comparison: without case, accents, invisible characters or repeated
+    spaces ("Café  Ñandú" and "cafe nandu" fold alike)."""
+    visible = re.sub(f"[{BLANKS}]+", " ", name).strip()
+    decomposed = unicodedata.normalize("NFKD", visible.casefold())
+    folded = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return folded[:NAME_KEY_LENGTH]
+
+
+# Text with at least one visible character: minutes (5000 characters), a reason or a
+# commitment (2000), a name (200).
+_VISIBLE_SCHEMA = Field(json_schema_extra={"pattern": NAME_PATTERN})
+Filled = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=5000),
+    AfterValidator(_visible_name),
+    _VISIBLE_SCHEMA,
+]
+FilledReason = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=2000),
+    AfterValidator(_visible_name),
+    _VISIBLE_SCHEMA,
+]
+Name = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    AfterValidator(_visible_name),
+    _VISIBLE_SCHEMA,
+]
 EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$"
 Email = Annotated[str, StringConstraints(min_length=3, max_length=254, pattern=EMAIL_PATTERN)]
 Password = Annotated[str, StringConstraints(min_length=12, max_length=256, pattern=_NO_NUL)]
 # What a login form accepts: anything without NUL, checked against the stored account.
 LoginText = Annotated[str, StringConstraints(min_length=1, max_length=256, pattern=_NO_NUL)]
 CurrencyCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
-CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+COUNTRY_CODES = sorted(country.alpha_2 for country in pycountry.countries)
+
+
+def _iso_country(value: str) -> str:
+    if value not in COUNTRY_CODES:
+        raise PydanticCustomError(
+            "country_code", "must be an ISO 3166-1 alpha-2 country code, such as NI or FR"
+        )
+    return value
+
+
+# An ISO 3166-1 alpha-2 country code (NI), as the schema's enum lists them.
+CountryCode = Annotated[
+    str,
+    AfterValidator(_iso_country),
+    Field(json_schema_extra={"enum": COUNTRY_CODES}),
+]
 
 
 class Language(StrEnum):

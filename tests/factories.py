@@ -1,11 +1,14 @@
 """Builders for test data, written straight through the models."""
 
+import io
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import PIL.Image
+import pypdf
 from sqlmodel import Session, select
 
 from service.accounts.models import ApiToken, Role, TokenKind, User
@@ -208,7 +211,7 @@ def make_evidence(
     key = uuid.uuid4().hex
     storage_key = f"{key[:2]}/{key}"
     (upload_dir / key[:2]).mkdir(parents=True, exist_ok=True)
-    (upload_dir / storage_key).write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (upload_dir / storage_key).write_bytes(TINY_PDF)
     evidence = Evidence(
         audit_id=audit.id, question_id=question_id, filename="records.pdf",
         media_type="application/pdf", size=15, sha256="0" * 64, storage_key=storage_key,
@@ -521,3 +524,22 @@ def make_awarded_tender(session: Session, tenant: Tenant) -> tuple[Tender, Lot]:
     session.add_all([tender, lot])
     session.commit()
     return tender, lot
+
+
+def tiny_pdf() -> bytes:
+    """A real one-page PDF, as a PDF parser opens it."""
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=72, height=72)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def tiny_jpeg() -> bytes:
+    """A real 2 × 2 JPEG that decodes."""
+    buffer = io.BytesIO()
+    PIL.Image.new("RGB", (2, 2), "white").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+TINY_PDF = tiny_pdf()

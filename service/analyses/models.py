@@ -13,7 +13,7 @@ from service.audits.templates import supplier_sections
 from service.kpis import kpi_catalogue
 from service.roundtables.models import Minutes
 from service.targets.models import Key, by_kpi
-from service.types import Day, InputModel, Text, UTCDateTime, enum_type, utcnow
+from service.types import Day, InputModel, MeasureOut, Text, UTCDateTime, enum_type, utcnow
 from workflows import AnalysisState
 from workflows.analysis import ANALYSIS
 
@@ -181,7 +181,7 @@ class FindingPublic(SQLModel):
 class KpiValuePublic(SQLModel):
     id: uuid.UUID
     kpi: str
-    value: str
+    value: MeasureOut
     measured_on: date
     how_measured: str | None
     source: KpiSource

@@ -17,15 +17,25 @@ from service.analyses.models import (
     KpiValue,
     KpiValuePublic,
 )
-from service.deps import READ, WRITE, CallerDep, EngagementDep, VersionDep, etag
+from service.deps import (
+    READ,
+    WRITE,
+    CallerDep,
+    EngagementDep,
+    VersionDep,
+    created_under_parent,
+    etag,
+    parent_etag,
+)
 from service.engagements import access as engagement_access
 from service.engagements.models import TransitionRequest
 from service.engagements.views import triggers
 from service.errors import problems
+from service.pagination import CursorQuery, LimitQuery, Page, page_after
 from workflows import available_for_analysis
 
 router = APIRouter(tags=["analyses"])
-CREATE = problems(401, 403, 404, 409, 422)
+CREATE = problems(401, 403, 404, 409, 412, 422, 428)
 
 
 @router.post(
@@ -47,13 +57,14 @@ def open_analysis(
 
 
 @router.get(
-    "/engagements/{engagement_id}/analyses", response_model=list[AnalysisPublic], responses=READ
+    "/engagements/{engagement_id}/analyses", response_model=Page[AnalysisPublic], responses=READ
 )
-def list_analyses(engagement: EngagementDep, caller: CallerDep) -> list[AnalysisPublic]:
-    """The engagement's analyses the caller may see."""
-    return views.publics(
-        caller.session, queries.analyses_of(caller.session, caller.user, engagement)
-    )
+def list_analyses(
+    engagement: EngagementDep, caller: CallerDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> Page[AnalysisPublic]:
+    """The engagement's analyses the caller may see, oldest first."""
+    analyses = queries.analyses_of(caller.session, caller.user, engagement)
+    return page_after(analyses, cursor, limit, lambda rows: views.publics(caller.session, rows))
 
 
 @router.get("/analyses/{analysis_id}", response_model=AnalysisPublic, responses=READ)
@@ -84,15 +95,22 @@ def update_analysis(
     "/analyses/{analysis_id}/findings",
     response_model=FindingPublic,
     status_code=status.HTTP_201_CREATED,
-    responses=CREATE,
+    responses={**CREATE, **created_under_parent(child_etag=False)},
 )
-def add_finding(data: FindingCreate, found: AnalysisDep, caller: CallerDep) -> FindingPublic:
+def add_finding(
+    data: FindingCreate,
+    found: AnalysisDep,
+    version: VersionDep,
+    caller: CallerDep,
+    response: Response,
+) -> FindingPublic:
     """Add a finding: area, description, severity, root cause, and the audit answers and
-    evidence files it rests on."""
+    evidence files it rests on. If-Match is the analysis's; Parent-ETag its new version."""
     engagement_access.require_action(caller.user, found[1])
     finding = service.add_finding(
-        session=caller.session, actor=caller.user, analysis=found[0], data=data
+        session=caller.session, actor=caller.user, analysis=found[0], data=data, version=version
     )
+    parent_etag(response, version + 1)
     return views.finding_public(caller.session, finding)
 
 
@@ -100,14 +118,23 @@ def add_finding(data: FindingCreate, found: AnalysisDep, caller: CallerDep) -> F
     "/analyses/{analysis_id}/baselines",
     response_model=KpiValuePublic,
     status_code=status.HTTP_201_CREATED,
-    responses=CREATE,
+    responses={**CREATE, **created_under_parent(child_etag=False)},
 )
-def add_baseline(data: BaselineCreate, found: AnalysisDep, caller: CallerDep) -> KpiValue:
-    """Record a baseline KPI value: value, when it was measured and how."""
+def add_baseline(
+    data: BaselineCreate,
+    found: AnalysisDep,
+    version: VersionDep,
+    caller: CallerDep,
+    response: Response,
+) -> KpiValue:
+    """Record a baseline KPI value: value, when it was measured and how. If-Match is the
+    analysis's; Parent-ETag its new version."""
     engagement_access.require_action(caller.user, found[1])
-    return service.add_baseline(
-        session=caller.session, actor=caller.user, analysis=found[0], data=data
+    value = service.add_baseline(
+        session=caller.session, actor=caller.user, analysis=found[0], data=data, version=version
     )
+    parent_etag(response, version + 1)
+    return value
 
 
 @router.get("/analyses/{analysis_id}/transitions", responses=READ)

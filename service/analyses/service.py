@@ -102,8 +102,10 @@ def _require_draft(analysis: Analysis) -> None:
 
 
 def update_summary(*, session: Session, analysis: Analysis, summary: str, version: int) -> Analysis:
-    """A new summary for a draft analysis."""
+    """A new summary for a draft analysis; the summary it has changes nothing."""
     check_version(analysis.version, version)
+    if summary == analysis.summary:
+        return analysis
     _require_draft(analysis)
     bump_version(session, Analysis, analysis.id, version, summary=summary)
     session.commit()
@@ -112,10 +114,11 @@ def update_summary(*, session: Session, analysis: Analysis, summary: str, versio
 
 
 def add_finding(
-    *, session: Session, actor: User, analysis: Analysis, data: FindingCreate
+    *, session: Session, actor: User, analysis: Analysis, data: FindingCreate, version: int
 ) -> Finding:
     """A finding in an audit-section area (or "other"), resting on the firm's audit answers or
-    evidence files in this engagement."""
+    evidence files in this engagement; the analysis's version moves on."""
+    check_version(analysis.version, version)
     _require_draft(analysis)
     links = [_link(session, analysis, link, f"links.{n}") for n, link in enumerate(data.links)]
     finding = Finding.model_validate(
@@ -127,7 +130,7 @@ def add_finding(
     for link in links:
         link.finding_id = finding.id
         session.add(link)
-    bump_version(session, Analysis, analysis.id, analysis.version)
+    bump_version(session, Analysis, analysis.id, version)
     _event(
         session, analysis, actor, "add_finding", None, None, f"{data.severity.value} in {data.area}"
     )
@@ -175,9 +178,11 @@ def _link(
 
 
 def add_baseline(
-    *, session: Session, actor: User, analysis: Analysis, data: BaselineCreate
+    *, session: Session, actor: User, analysis: Analysis, data: BaselineCreate, version: int
 ) -> KpiValue:
-    """A baseline KPI value (the request type keeps it within the catalogue's bounds)."""
+    """A baseline KPI value (the request type keeps it within the catalogue's bounds); the
+    analysis's version moves on."""
+    check_version(analysis.version, version)
     _require_draft(analysis)
     measured = number_text(data.value)
     value = KpiValue(
@@ -192,7 +197,7 @@ def add_baseline(
         recorded_by=actor.id,
     )
     session.add(value)
-    bump_version(session, Analysis, analysis.id, analysis.version)
+    bump_version(session, Analysis, analysis.id, version)
     _event(
         session,
         analysis,

@@ -14,6 +14,8 @@ from functools import partial
 from pathlib import Path
 
 import anyio
+import PIL.Image
+import pypdf
 
 from service.storage.base import Storage
 from service.storage.local import LocalStorage
@@ -41,6 +43,7 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _STORAGE_KEY = re.compile(r"([0-9a-f]{2})/\1[0-9a-f]{30}")
 _KNOWN_SUFFIXES = {*ALLOWED_MEDIA_TYPES.values(), ".jpeg"}
 _MAX_NAME_CHARS = 120
+MAX_IMAGE_PIXELS = 50_000_000  # a 50-megapixel photo; a larger one is a decompression bomb
 
 
 class UploadTooLarge(Exception):
@@ -114,20 +117,56 @@ def _owner_only(path: str, flags: int) -> int:
 
 
 def detect_media_type(path: Path) -> str:
-    """The allowed media type of the file's bytes; raises UnsupportedMediaType for anything else."""
+    """The allowed media type of the file, typed by its first bytes and confirmed by parsing
+    it (a PDF must open, an image must decode); CSV carries the encoding it was read in.
+    Raises UnsupportedMediaType for anything else."""
     with path.open("rb") as file:
         head = file.read(_HEAD_BYTES)
+    if head.startswith(b"%PDF-"):
+        _check_pdf(path)
     for signature, media_type in _SIGNATURES:
         if head.startswith(signature):
+            if media_type.startswith("image/"):
+                _check_image(path)
             return media_type
     if head.startswith(b"PK\x03\x04"):
         return _office_media_type(path)
     markup_or_script = _markup_or_script(head)
     if markup_or_script is not None:
         raise UnsupportedMediaType(markup_or_script)
-    if _is_csv(path):
-        return "text/csv"
+    encoding = _csv_encoding(path)
+    if encoding is not None:
+        return f"text/csv; charset={encoding}"
     raise UnsupportedMediaType(_describe(head))
+
+
+def base_media_type(media_type: str) -> str:
+    """The media type without its parameters: "text/csv; charset=utf-8" → "text/csv"."""
+    return media_type.split(";")[0].strip()
+
+
+def _check_pdf(path: Path) -> None:
+    """A PDF that a PDF parser opens, with at least one page."""
+    try:
+        pages = len(pypdf.PdfReader(path, strict=False).pages)
+    except Exception:  # pypdf raises many kinds of error on damaged files
+        raise UnsupportedMediaType("a damaged PDF that does not open") from None
+    if pages == 0:
+        raise UnsupportedMediaType("a PDF without pages")
+
+
+def _check_image(path: Path) -> None:
+    """A JPEG or PNG that decodes, no larger than MAX_IMAGE_PIXELS."""
+    try:
+        with PIL.Image.open(path) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise UnsupportedMediaType(f"an image of {width} × {height} pixels (too large)")
+            image.load()
+    except UnsupportedMediaType:
+        raise
+    except Exception:  # Pillow raises many kinds of error on damaged files
+        raise UnsupportedMediaType("a damaged image that does not decode") from None
 
 
 def _office_media_type(path: Path) -> str:
@@ -159,16 +198,32 @@ def _markup_or_script(head: bytes) -> str | None:
     return "markup (XML or HTML)"
 
 
-def _is_csv(path: Path) -> bool:
-    """Whether the file is UTF-8 text without control characters and with delimited lines."""
+def _csv_encoding(path: Path) -> str | None:
+    """The encoding a CSV file is written in: UTF-8, else Windows-1252 (which covers Latin-1's
+    printable characters, as Excel exports them on Spanish or French Windows); None when the
+    file is not text without control characters and with delimited lines."""
+    for encoding, label in (("utf-8-sig", "utf-8"), ("cp1252", "windows-1252")):
+        sample = _text_sample(path, encoding)
+        if sample is not None:
+            return label if _delimited(sample) else None
+    return None
+
+
+def _text_sample(path: Path, encoding: str) -> str | None:
+    """The first characters of the file read in this encoding, if all of it reads as text."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as file:
+        with path.open(encoding=encoding, newline="") as file:
             sample = file.read(_SNIFF_CHARS)
             blocks = itertools.chain([sample], iter(partial(file.read, _TEXT_BLOCK_CHARS), ""))
             if not sample or any(_CONTROL_CHARACTERS.search(block) for block in blocks):
-                return False
+                return None
     except UnicodeDecodeError:
-        return False
+        return None
+    return sample
+
+
+def _delimited(sample: str) -> bool:
+    """Whether the text has lines delimited by commas or semicolons."""
     if len(sample) == _SNIFF_CHARS and "\n" in sample:
         sample = sample[: sample.rindex("\n")]  # sniff whole lines only
     try:
@@ -198,7 +253,7 @@ def open_stored(upload_dir: Path, storage_key: str) -> Path:
 
 def safe_download_name(name: str, media_type: str) -> str:
     """A harmless filename for Content-Disposition, ending in the extension of the media type."""
-    extension = ALLOWED_MEDIA_TYPES[media_type]
+    extension = ALLOWED_MEDIA_TYPES[base_media_type(media_type)]
     base = unicodedata.normalize("NFC", re.split(r"[/\\]", name)[-1])
     kept = "".join(char for char in base if char.isalnum() or char in "._- ")
     stem = re.sub(" +", " ", kept).strip(" .")

@@ -151,6 +151,26 @@ class ScorePublic(SQLModel):
     critical_gaps: list[str]
 
 
+class AuditSummary(SQLModel):
+    """An audit in a list: its state and score, without answers or evidence (read the audit
+    for those)."""
+
+    id: uuid.UUID
+    engagement_id: uuid.UUID
+    participation_id: uuid.UUID | None
+    organization_id: uuid.UUID
+    organization_name: str
+    template_id: str
+    template_version: int
+    purpose: AuditPurpose
+    state: AuditState
+    version: int
+    created_at: datetime
+    updated_at: datetime
+    reviewed_at: datetime | None
+    score: ScorePublic
+
+
 class AuditPublic(SQLModel):
     id: uuid.UUID
     engagement_id: uuid.UUID

@@ -20,16 +20,19 @@ from service.audits.models import (
     AnswersIn,
     AuditCreate,
     AuditPublic,
+    AuditSummary,
     AuditTransition,
     AuditTrigger,
     Evidence,
     EvidencePublic,
 )
+from service.audits.template_views import TemplatePublic, TemplateSummary, template_public
 from service.audits.templates import template_registry
 from service.deps import READ, WRITE, CallerDep, EngagementDep, VersionDep, etag
 from service.engagements import access as engagement_access
 from service.engagements.views import triggers
 from service.errors import Forbidden, NotFound, PayloadTooLarge, UnsupportedMedia, problems
+from service.pagination import CursorQuery, LimitQuery, Page, page_after
 from service.settings import get_settings
 from service.storage import storage_for
 from workflows import available_for_audit
@@ -45,19 +48,24 @@ BINARY_BODY = {
 }
 
 
-@router.get("/audit-templates", responses=problems(401))
+@router.get("/audit-templates", response_model=list[TemplateSummary], responses=problems(401))
 def list_templates(caller: CallerDep) -> list[dict[str, Any]]:
     """Every shipped template version: id, version, titles, which firms it applies to."""
     return views.template_summaries()
 
 
-@router.get("/audit-templates/{template_id}/versions/{version}", responses=problems(401, 404, 422))
-def read_template(template_id: str, version: int, caller: CallerDep) -> dict[str, Any]:
-    """One template version in full, with every text in English, Spanish and French."""
+@router.get(
+    "/audit-templates/{template_id}/versions/{version}",
+    response_model=TemplatePublic,
+    responses=problems(401, 404, 422),
+)
+def read_template(template_id: str, version: int, caller: CallerDep) -> TemplatePublic:
+    """One template version in full, with every text in English, Spanish and French; each
+    question typed by `type`, which says how it is answered."""
     template = template_registry().get((template_id, version))
     if template is None:
         raise NotFound(f"no template {template_id} version {version}")
-    return template.model_dump(by_alias=True)
+    return template_public(template)
 
 
 @router.post(
@@ -78,11 +86,18 @@ def create_audit(
     return views.audit_public(caller.session, audit)
 
 
-@router.get("/engagements/{engagement_id}/audits", response_model=list[AuditPublic], responses=READ)
-def list_audits(engagement: EngagementDep, caller: CallerDep) -> list[AuditPublic]:
-    """The engagement's audits the caller may see, with their scores (answers omitted)."""
+@router.get(
+    "/engagements/{engagement_id}/audits", response_model=Page[AuditSummary], responses=READ
+)
+def list_audits(
+    engagement: EngagementDep, caller: CallerDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> Page[AuditSummary]:
+    """The engagement's audits the caller may see, oldest first, with their scores (read an
+    audit for its answers and evidence)."""
     audits = queries.audits_of(caller.session, caller.user, engagement)
-    return views.audit_summaries(caller.session, audits)
+    return page_after(
+        audits, cursor, limit, lambda rows: views.audit_summaries(caller.session, rows)
+    )
 
 
 @router.get("/engagements/{engagement_id}/comparison", responses=READ)
@@ -200,9 +215,17 @@ async def upload_evidence(
         raise
 
 
+MULTIPART_REFUSED = (
+    "multipart form uploads are not accepted: send the file itself as the request body "
+    "(Content-Type: application/octet-stream), with question_id and filename in the query"
+)
+
+
 async def _stored_body(request: Request) -> StoredFile:
     """The request body stored under the size cap and typed by its bytes; 413 or 415."""
     settings = get_settings()
+    if request.headers.get("content-type", "").lower().startswith("multipart/"):
+        raise UnsupportedMedia(MULTIPART_REFUSED)
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > settings.upload_max_bytes:
         raise PayloadTooLarge(f"the file is larger than {settings.upload_max_bytes} bytes")

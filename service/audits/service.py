@@ -147,13 +147,9 @@ def _check_number(question: Question, value: Any, where: str) -> str:
 def save_answers(
     *, session: Session, actor: User, audit: Audit, answers: list[AnswerIn], version: int
 ) -> Audit:
-    """Validate every answer by its question's type, then replace them together."""
+    """Validate every answer by its question's type, then replace them together. Answers
+    sent back as they were read change nothing (no new version), even once reviewed."""
     check_version(audit.version, version)
-    if audit.state != AuditState.draft:
-        raise Conflict(
-            f"the audit is {audit.state.value}; reopen it to change answers",
-            blocked_by=[f"the audit is {audit.state.value}"],
-        )
     template = template_for(audit.template_id, audit.template_version)
     checked: dict[str, tuple[AnswerIn, Any]] = {}
     for item in answers:
@@ -168,6 +164,18 @@ def save_answers(
         row.question_id: row
         for row in session.exec(select(Answer).where(Answer.audit_id == audit.id))
     }
+    checked = {
+        question_id: (item, value)
+        for question_id, (item, value) in checked.items()
+        if _differs(existing.get(question_id), item, value)
+    }
+    if not checked:
+        return audit
+    if audit.state != AuditState.draft:
+        raise Conflict(
+            f"the audit is {audit.state.value}; reopen it to change answers",
+            blocked_by=[f"the audit is {audit.state.value}"],
+        )
     now = utcnow()
     for question_id, (item, value) in checked.items():
         row = existing.get(question_id) or Answer(
@@ -180,6 +188,14 @@ def save_answers(
     session.commit()
     session.refresh(audit)
     return audit
+
+
+def _differs(row: Answer | None, item: AnswerIn, value: Any) -> bool:
+    """Whether an answer changes what is stored for its question."""
+    if row is None:
+        return True
+    stored = (row.value, row.not_applicable, row.comment)
+    return stored != (value, item.not_applicable, item.comment)
 
 
 def snapshot(session: Session, audit: Audit, engagement: Engagement) -> AuditSnapshot:

@@ -14,6 +14,7 @@ from service.audits.models import (
     Answer,
     Audit,
     AuditPublic,
+    AuditSummary,
     Evidence,
     ScorePublic,
     SectionScorePublic,
@@ -24,6 +25,7 @@ from service.engagements.views import organization_names
 from service.errors import Gone
 from service.settings import get_settings
 from service.storage import storage_for
+from service.types import as_number
 
 
 def score_public(template: Template, score: AuditScore, language: str = "en") -> ScorePublic:
@@ -56,14 +58,23 @@ def audit_public(session: Session, audit: Audit) -> AuditPublic:
             **audit.model_dump(),
             "organization_name": names.get(audit.organization_id, ""),
             "score": score_public(template, score_of(template, answers)),
-            "answers": [row._asdict() for row in answers],
+            "answers": [answer_public(template, row._asdict()) for row in answers],
             "evidence": [row._asdict() for row in queries.evidence_of(session, audit)],
         }
     )
 
 
-def audit_summaries(session: Session, audits: Sequence[Audit]) -> list[AuditPublic]:
-    """Many audits with their scores, answers loaded in one query (no evidence list)."""
+def answer_public(template: Template, answer: dict[str, Any]) -> dict[str, Any]:
+    """An answer as it is sent: a number question's exact decimal text as a JSON number."""
+    question = template.question(answer["question_id"])
+    if question is not None and question.type == "number" and isinstance(answer["value"], str):
+        return {**answer, "value": as_number(answer["value"])}
+    return answer
+
+
+def audit_summaries(session: Session, audits: Sequence[Audit]) -> list[AuditSummary]:
+    """Many audits with their scores, answers loaded in one query (no answers or evidence
+    listed)."""
     by_audit: dict[object, list[Any]] = defaultdict(list)
     if audits:
         statement = select(
@@ -78,13 +89,11 @@ def audit_summaries(session: Session, audits: Sequence[Audit]) -> list[AuditPubl
         template = service.template_for(audit.template_id, audit.template_version)
         score = score_of(template, by_audit[audit.id])
         items.append(
-            AuditPublic.model_validate(
+            AuditSummary.model_validate(
                 {
                     **audit.model_dump(),
                     "organization_name": names.get(audit.organization_id, ""),
                     "score": score_public(template, score),
-                    "answers": [],
-                    "evidence": [],
                 }
             )
         )

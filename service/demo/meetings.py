@@ -22,7 +22,7 @@ from service.demo.fieldwork import KPI_VALUES, maturity_of
 from service.demo.scene import Scene
 from service.engagements.models import Participation
 from service.roundtables.models import Attendance, HoldRecord, RoundTableCreate
-from service.roundtables.service import hold, schedule
+from service.roundtables.service import schedule
 from service.targets.models import TargetCreate
 from service.targets.service import record_target
 from service.types import TimeZoneName
@@ -73,7 +73,8 @@ def hold_round_table(scene: Scene, held_on: date) -> None:
     with the buyer and every selected supplier, and targets agreed with each supplier."""
     session, broker, clock = scene.session, scene.broker, scene.clock
     move(scene, "convene_round_tables", held_on - timedelta(days=21))
-    clock.now_is(held_on - timedelta(days=20), 10)
+    firms = [scene.engagement.buyer_id, *(p.supplier_id for p in selected(scene))]
+    clock.now_is(held_on, 12)
     round_table = schedule(
         session=session,
         actor=broker,
@@ -85,19 +86,11 @@ def hold_round_table(scene: Scene, held_on: date) -> None:
             duration_minutes=150,
             place="Cámara de Industria, sala de juntas",
             agenda=AGENDA,
+            held=HoldRecord(
+                minutes=MINUTES,
+                attendance=[Attendance(organization_id=o, attendees=ATTENDEES) for o in firms],
+            ),
         ),
-    )
-    firms = [scene.engagement.buyer_id, *(p.supplier_id for p in selected(scene))]
-    clock.now_is(held_on, 12)
-    hold(
-        session=session,
-        actor=broker,
-        round_table=round_table,
-        data=HoldRecord(
-            minutes=MINUTES,
-            attendance=[Attendance(organization_id=o, attendees=ATTENDEES) for o in firms],
-        ),
-        version=scene.version(round_table),
     )
     agree_targets(scene, round_table.id, held_on)
 
@@ -151,7 +144,13 @@ def _analyse(
             description=description,
             root_cause=root_cause,
         )
-        add_finding(session=session, actor=broker, analysis=analysis, data=finding)
+        add_finding(
+            session=session,
+            actor=broker,
+            analysis=analysis,
+            data=finding,
+            version=scene.version(analysis),
+        )
     _baseline(scene, analysis, name, days[0] + timedelta(days=5))
     clock.now_is(days[1], 16)
     transition_analysis(
@@ -179,4 +178,5 @@ def _baseline(scene: Scene, analysis: Analysis, name: str, measured_on: date) ->
         actor=scene.broker,
         analysis=analysis,
         data=BASELINE.validate_python(baseline),
+        version=scene.version(analysis),
     )

@@ -9,7 +9,15 @@ import sqlalchemy as sa
 from pydantic import StringConstraints
 from sqlmodel import Field, SQLModel
 
-from service.types import NOT_BLANK, InputModel, Name, Text, UTCDateTime, enum_type, utcnow
+from service.types import (
+    FilledReason,
+    InputModel,
+    Name,
+    Text,
+    UTCDateTime,
+    enum_type,
+    utcnow,
+)
 from workflows import ParticipationState, Phase, describe
 
 Reason = Annotated[Text, StringConstraints(max_length=2000)]
@@ -129,4 +137,4 @@ class SelectionRequest(InputModel):
     """The broker's and buyer's selection decision for an evaluated candidate."""
 
     decision: SelectionDecision
-    reason: Annotated[Reason, StringConstraints(min_length=1, pattern=NOT_BLANK)]
+    reason: FilledReason

@@ -15,7 +15,7 @@ from service.audits.models import Audit
 from service.engagements import access, views
 from service.engagements.models import Engagement, EngagementPublic, Participation
 from service.history import Event, EventPublic
-from service.pagination import Page, paginate
+from service.pagination import Page, paginate, paginate_newest
 from service.programmes.models import Organization
 from workflows import Phase
 
@@ -82,6 +82,6 @@ def visible_events(user: User, engagement: Engagement) -> Any:
 def event_page(
     session: Session, user: User, engagement: Engagement, *, cursor: str | None, limit: int
 ) -> Page[EventPublic]:
-    """A page of the engagement's history the user may see, oldest first."""
-    statement = paginate(visible_events(user, engagement), Event, cursor, limit)
+    """A page of the engagement's history the user may see, newest first."""
+    statement = paginate_newest(visible_events(user, engagement), Event, cursor, limit)
     return history_views.event_page(session, list(session.exec(statement).all()), limit)

@@ -6,7 +6,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 
 from service.accounts.models import Role
-from service.deps import READ, WRITE, CallerDep, EngagementDep, ParticipationDep, VersionDep, etag
+from service.deps import (
+    READ,
+    WRITE,
+    CallerDep,
+    EngagementDep,
+    ParticipationDep,
+    VersionDep,
+    created_under_parent,
+    etag,
+    parent_etag,
+)
 from service.engagements import access, queries, service, views
 from service.engagements.facts import engagement_snapshot, participation_snapshot
 from service.engagements.models import (
@@ -23,7 +33,7 @@ from service.engagements.models import (
 from service.engagements.views import TriggerPublic
 from service.errors import Forbidden, problems
 from service.history import EventPublic
-from service.pagination import CursorQuery, LimitQuery, Page
+from service.pagination import CursorQuery, LimitQuery, Page, page_after
 from workflows import Phase, available, available_for_participation, describe, mermaid
 
 router = APIRouter(tags=["engagements"])
@@ -141,18 +151,20 @@ def read_workflows(caller: CallerDep) -> dict[str, Any]:
     return description
 
 
-@router.get(PARTICIPATIONS, response_model=list[ParticipationPublic], responses=READ)
-def list_participations(engagement: EngagementDep, caller: CallerDep) -> list[ParticipationPublic]:
-    """The engagement's candidates (a supplier sees only its own)."""
+@router.get(PARTICIPATIONS, response_model=Page[ParticipationPublic], responses=READ)
+def list_participations(
+    engagement: EngagementDep, caller: CallerDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> Page[ParticipationPublic]:
+    """The engagement's candidates, oldest first (a supplier sees only its own)."""
     rows = queries.participations_of(caller.session, caller.user, engagement)
-    return views.participations(caller.session, rows)
+    return page_after(rows, cursor, limit, lambda page: views.participations(caller.session, page))
 
 
 @router.post(
     PARTICIPATIONS,
     response_model=ParticipationPublic,
     status_code=status.HTTP_201_CREATED,
-    responses=WRITE,
+    responses={**WRITE, **created_under_parent(child_etag=True)},
 )
 def add_candidate(
     data: CandidateCreate,
@@ -167,6 +179,7 @@ def add_candidate(
         session=caller.session, actor=caller.user, engagement=engagement, data=data, version=version
     )
     etag(response, participation.version)
+    parent_etag(response, version + 1)
     return views.participation_public(caller.session, participation)
 
 

@@ -2,7 +2,14 @@
 
 from fastapi import APIRouter, Response, status
 
-from service.deps import CallerDep, EngagementDep, ParticipationDep, VersionDep, etag
+from service.deps import (
+    CallerDep,
+    EngagementDep,
+    ParticipationDep,
+    VersionDep,
+    created_under_parent,
+    parent_etag,
+)
 from service.errors import problems
 from service.partnerships import access, service
 from service.partnerships.models import DecisionCreate
@@ -15,7 +22,10 @@ router = APIRouter(tags=["plans"])
     "/engagements/{engagement_id}/participations/{participation_id}/decision",
     response_model=DecisionPublic,
     status_code=status.HTTP_201_CREATED,
-    responses=problems(401, 403, 404, 409, 412, 422, 428),
+    responses={
+        **problems(401, 403, 404, 409, 412, 422, 428),
+        **created_under_parent(child_etag=False),
+    },
 )
 def decide_partnership(
     data: DecisionCreate,
@@ -26,7 +36,8 @@ def decide_partnership(
     response: Response,
 ) -> DecisionPublic:
     """The buyer's partnership decision on a supplier whose plan is closed (the broker or an
-    administrator may record it for the buyer); If-Match carries the participation's version."""
+    administrator may record it for the buyer); If-Match carries the participation's version,
+    Parent-ETag its new one."""
     access.require_write(caller.user, engagement)
     decision = service.decide_partnership(
         session=caller.session,
@@ -36,5 +47,5 @@ def decide_partnership(
         data=data,
         version=version,
     )
-    etag(response, participation.version + 1)
+    parent_etag(response, participation.version + 1)
     return decision_public(decision)

@@ -125,26 +125,48 @@ def _require_organization(
 def update_action(
     *, session: Session, actor: User, plan: Plan, action: Action, data: ActionUpdate, version: int
 ) -> Action:
-    """Report progress, move the status on, or record the actual cost."""
+    """Report progress, move the status on, or record the actual cost. Values sent back as
+    they were read change nothing (no new version, no event), even once the plan is settled."""
     check_version(action.version, version)
-    require_state(plan, OPEN_PLAN, "actions of plans in final review or closed are settled")
     changes = data.model_dump(exclude_unset=True)
     if not changes:
         raise Unprocessable(
             "nothing to change: send status, progress, actual_cost or cancel_reason",
             field="status",
         )
-    _check_status(action, changes)
-    if changes.get("status", action.status) == ActionStatus.done:
-        changes["progress"] = 100
-    if "actual_cost" in changes:
+    if "actual_cost" in changes and changes["actual_cost"] is not None:
         changes["actual_cost"] = Decimal(changes["actual_cost"])
+    changes = {name: value for name, value in changes.items() if getattr(action, name) != value}
+    if not changes:
+        return action
+    require_state(plan, OPEN_PLAN, "actions of plans in final review or closed are settled")
+    _check_status(action, changes)
+    _check_done(action, changes)
     bump_version(session, Action, action.id, version, **changes)
     detail = ", ".join(f"{name} {value}" for name, value in sorted(changes.items()))
     plan_event(session, plan, actor, "update_action", reason=f"{action.title}: {detail}")
     session.commit()
     session.refresh(action)
     return action
+
+
+def _check_done(action: Action, changes: dict[str, Any]) -> None:
+    """A done action is finished (progress 100) and its actual cost is known: a contradiction
+    is refused rather than silently corrected."""
+    if changes.get("status", action.status) != ActionStatus.done:
+        return
+    progress = changes.get("progress", 100 if "status" in changes else action.progress)
+    if progress != 100:
+        raise Unprocessable(
+            f"a done action has progress 100, not {progress}: send progress 100 or leave it out",
+            field="progress",
+        )
+    changes["progress"] = 100
+    if changes.get("actual_cost", action.actual_cost) is None:
+        raise Unprocessable(
+            "an action is done with its actual cost: send actual_cost with status done",
+            field="actual_cost",
+        )
 
 
 def _check_status(action: Action, changes: dict[str, Any]) -> None:
@@ -159,5 +181,5 @@ def _check_status(action: Action, changes: dict[str, Any]) -> None:
         changes.get("cancel_reason") or action.cancel_reason
     ):
         raise Unprocessable("a cancelled action needs cancel_reason", field="cancel_reason")
-    if "cancel_reason" in changes and status != ActionStatus.cancelled:
+    if changes.get("cancel_reason") is not None and status != ActionStatus.cancelled:
         raise Unprocessable("cancel_reason goes with status cancelled", field="cancel_reason")

@@ -215,12 +215,14 @@ class ActionCreate(InputModel):
 
 
 class ActionUpdate(InputModel):
-    """Progress, status and actual cost; a cancellation needs its reason."""
+    """Progress, status and actual cost; a cancellation needs its reason. Done means progress
+    100 and a known actual cost. An action read can be sent back as it was: null where it
+    holds no actual cost or no cancel reason, and an unchanged value changes nothing."""
 
     status: ActionStatus = Field(default=None)
     progress: Progress = Field(default=None)
-    actual_cost: Money = Field(default=None)
-    cancel_reason: RequiredReason = Field(default=None)
+    actual_cost: Money | None = None
+    cancel_reason: RequiredReason | None = None
 
 
 class PlanCreate(InputModel):

@@ -7,11 +7,21 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response, status
 
 from service.analyses.models import KpiSource, KpiValue, KpiValuePublic
-from service.deps import READ, WRITE, CallerDep, EngagementDep, VersionDep, etag
+from service.deps import (
+    READ,
+    WRITE,
+    CallerDep,
+    EngagementDep,
+    VersionDep,
+    created_under_parent,
+    etag,
+    parent_etag,
+)
 from service.engagements import access as engagement_access
 from service.engagements.models import Engagement, TransitionRequest
 from service.engagements.views import triggers
 from service.errors import problems
+from service.pagination import CursorQuery, LimitQuery, Page, page_after
 from service.plans import access, actions, queries, reviews, service, views
 from service.plans.models import (
     Action,
@@ -69,11 +79,13 @@ def open_plan(
     return views.public(caller.session, plan)
 
 
-@router.get("/engagements/{engagement_id}/plans", response_model=list[PlanPublic], responses=READ)
-def list_plans(engagement: EngagementDep, caller: CallerDep) -> list[PlanPublic]:
-    """The engagement's plans the caller may see, with their health today."""
+@router.get("/engagements/{engagement_id}/plans", response_model=Page[PlanPublic], responses=READ)
+def list_plans(
+    engagement: EngagementDep, caller: CallerDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> Page[PlanPublic]:
+    """The engagement's plans the caller may see, oldest first, with their health today."""
     plans = queries.visible_plans_of(caller.session, caller.user, engagement)
-    return views.publics(caller.session, plans)
+    return page_after(plans, cursor, limit, lambda rows: views.publics(caller.session, rows))
 
 
 @router.get("/plans/{plan_id}", response_model=PlanPublic, responses=READ)
@@ -155,7 +167,7 @@ def approve_plan(
     "/plans/{plan_id}/actions",
     response_model=ActionPublic,
     status_code=status.HTTP_201_CREATED,
-    responses=CREATE,
+    responses={**CREATE, **created_under_parent(child_etag=True)},
 )
 def add_action(
     data: ActionCreate, found: PlanDep, version: VersionDep, caller: CallerDep, response: Response
@@ -167,6 +179,7 @@ def add_action(
         session=caller.session, actor=caller.user, plan=plan, data=data, version=version
     )
     etag(response, action.version)
+    parent_etag(response, version + 1)
     return views.action_view(caller.session, action)
 
 
@@ -201,10 +214,10 @@ def update_action(
     "/plans/{plan_id}/reviews",
     response_model=ReviewPublic,
     status_code=status.HTTP_201_CREATED,
-    responses=CREATE,
+    responses={**CREATE, **created_under_parent(child_etag=False)},
 )
 def add_review(
-    data: ReviewCreate, found: PlanDep, version: VersionDep, caller: CallerDep
+    data: ReviewCreate, found: PlanDep, version: VersionDep, caller: CallerDep, response: Response
 ) -> ReviewPublic:
     """Record the monthly review: notes, next steps, progress per action, KPI values."""
     plan, engagement = found
@@ -212,6 +225,7 @@ def add_review(
     review = reviews.add_review(
         session=caller.session, actor=caller.user, plan=plan, data=data, version=version
     )
+    parent_etag(response, version + 1)
     return ReviewPublic.model_validate(review, from_attributes=True)
 
 
@@ -219,15 +233,15 @@ def add_review(
     "/plans/{plan_id}/final-kpis",
     response_model=list[KpiValuePublic],
     status_code=status.HTTP_201_CREATED,
-    responses=CREATE,
+    responses={**CREATE, **created_under_parent(child_etag=False)},
 )
 def record_final_kpis(
-    data: FinalKpis, found: PlanDep, version: VersionDep, caller: CallerDep
+    data: FinalKpis, found: PlanDep, version: VersionDep, caller: CallerDep, response: Response
 ) -> list[KpiValue]:
     """Record the KPI values measured at the end of the plan (in final review)."""
     plan, engagement = found
     engagement_access.require_action(caller.user, engagement)
-    return reviews.record_kpis(
+    values = reviews.record_kpis(
         session=caller.session,
         actor=caller.user,
         plan=plan,
@@ -235,3 +249,5 @@ def record_final_kpis(
         source=KpiSource.final,
         version=version,
     )
+    parent_etag(response, version + 1)
+    return values

@@ -117,8 +117,11 @@ def _firm_of(session: Session, engagement: Engagement, data: PlanCreate) -> Any:
 def change_window(
     *, session: Session, actor: User, plan: Plan, starts_on: date, months: int, version: int
 ) -> Plan:
-    """Move or lengthen a draft plan; its actions must still fit."""
+    """Move or lengthen a draft plan; its actions must still fit. The window it has changes
+    nothing."""
     check_version(plan.version, version)
+    if (starts_on, months) == (plan.starts_on, plan.months):
+        return plan
     require_state(plan, {PlanState.draft}, "only a draft plan's dates can change")
     end = add_months(starts_on, months)
     for action in actions_of(session, [plan.id]):

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pydantic
 from sqlmodel import Session, SQLModel
 
 from service.plans import queries
@@ -42,13 +43,28 @@ class ActionPublic(SQLModel):
     funding: list[SharePublic]
 
 
+class ReviewProgressPublic(SQLModel):
+    action_id: uuid.UUID
+    progress: int
+
+
 class ReviewPublic(SQLModel):
+    """A monthly review; its progress is a list of {action_id, progress}, as it is sent."""
+
     id: uuid.UUID
     held_on: date
     broker_id: uuid.UUID
     notes: str
     next_steps: str | None
-    progress: dict[str, int]
+    progress: list[ReviewProgressPublic]
+
+    @pydantic.field_validator("progress", mode="before")
+    @classmethod
+    def _as_list(cls, value: Any) -> Any:
+        """The stored {action id: percentage} as the list a review is written with."""
+        if isinstance(value, dict):
+            return [{"action_id": key, "progress": pct} for key, pct in value.items()]
+        return value
 
 
 class HealthPublic(SQLModel):

@@ -40,7 +40,11 @@ def create_user(
 
 def update_user(*, session: Session, actor: User, user: User, data: UserUpdate) -> User:
     """Change a user; disabling or a new password revokes every token of theirs."""
-    changes = data.model_dump(exclude_unset=True)
+    changes = {  # values sent back as they were read change nothing
+        name: value
+        for name, value in data.model_dump(exclude_unset=True).items()
+        if name == "password" or getattr(user, name) != value
+    }
     if user.id == actor.id and (changes.get("is_active") is False or "role" in changes):
         raise Conflict("you cannot disable your own account or change your own role")
     role = changes.get("role", user.role)

@@ -3,13 +3,15 @@
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
+import sqlalchemy as sa
 from pydantic import StringConstraints
 from sqlmodel import Field, SQLModel
 
 from service.accounts.models import Role
 from service.types import (
+    NAME_KEY_LENGTH,
     CountryCode,
     CurrencyCode,
     Email,
@@ -21,6 +23,7 @@ from service.types import (
     TimeZoneName,
     UTCDateTime,
     enum_type,
+    name_key,
     utcnow,
 )
 
@@ -107,9 +110,23 @@ class OrganizationBase(SQLModel):
 
 
 class Organization(OrganizationBase, table=True):
+    # One name per programme, whatever its case, accents and spacing ("Consultora Duplicada"
+    # and "consultora  duplicada" are one firm): name_key is the name so folded.
+    __table_args__ = (
+        sa.UniqueConstraint("programme_id", "name_key", name="uq_organization_programme_name"),
+    )
+
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     programme_id: uuid.UUID = Field(foreign_key="programme.id", index=True)
+    name_key: str = Field(default="", max_length=NAME_KEY_LENGTH)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+@sa.event.listens_for(Organization, "before_insert")
+@sa.event.listens_for(Organization, "before_update")
+def _fold_name(mapper: Any, connection: Any, organization: Organization) -> None:
+    """Keep name_key the folded name, however the row was written."""
+    organization.name_key = name_key(organization.name)
 
 
 class OrganizationCreate(InputModel):

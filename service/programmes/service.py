@@ -5,7 +5,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from service.accounts.models import Role, User
 from service.errors import Conflict
@@ -20,6 +20,7 @@ from service.programmes.models import (
     ProgrammeUpdate,
 )
 from service.security import hash_password
+from service.types import name_key
 
 
 def open_programme(*, session: Session, actor: User, data: ProgrammeCreate) -> Programme:
@@ -82,13 +83,7 @@ def create_organization(
     *, session: Session, actor: User, programme_id: uuid.UUID, data: OrganizationCreate
 ) -> Organization:
     """A buyer, supplier, provider, financier or donor of the programme."""
-    duplicate = select(Organization.id).where(
-        Organization.programme_id == programme_id,
-        col(Organization.name) == data.name,
-        Organization.kind == data.kind,
-    )
-    if session.exec(duplicate).first() is not None:
-        raise Conflict(f"a {data.kind.value} named {data.name!r} already exists", field="name")
+    refuse_duplicate_name(session, programme_id, data.name, None)
     organization = Organization.model_validate({**data.model_dump(), "programme_id": programme_id})
     session.add(organization)
     session.flush()
@@ -113,6 +108,8 @@ def update_organization(
         for name, value in data.model_dump(exclude_unset=True).items()
         if not (name == "name" and value is None)
     }
+    if "name" in changes:
+        refuse_duplicate_name(session, organization.programme_id, changes["name"], organization.id)
     changed = apply_changes(organization, changes)
     session.add(organization)
     if changed:
@@ -127,6 +124,26 @@ def update_organization(
         )
     session.commit()
     return organization
+
+
+def refuse_duplicate_name(
+    session: Session, programme_id: uuid.UUID, name: str, itself: uuid.UUID | None
+) -> None:
+    """409 naming the organization of the programme whose name folds like this one (case,
+    accents and spacing aside)."""
+    same = select(Organization.name).where(
+        Organization.programme_id == programme_id,
+        Organization.name_key == name_key(name),
+    )
+    if itself is not None:
+        same = same.where(Organization.id != itself)
+    existing = session.exec(same).first()
+    if existing is not None:
+        raise Conflict(
+            f"the programme already has an organization named {existing!r}; names differing"
+            " only in case, accents or spacing name the same organization",
+            field="name",
+        )
 
 
 def apply_changes(row: Any, changes: Mapping[str, Any]) -> list[str]:

@@ -4,7 +4,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from service.pagination import Page, page_of, paginate
+from service.pagination import Page, page_of, paginate_newest
 from service.reports.models import IssuedReport, ReportPublic
 
 
@@ -12,5 +12,5 @@ def report_page(
     session: Session, statement: Any, *, cursor: str | None, limit: int
 ) -> Page[ReportPublic]:
     """One keyset page of the reports a statement selects, oldest first."""
-    rows = session.exec(paginate(statement, IssuedReport, cursor, limit)).all()
+    rows = session.exec(paginate_newest(statement, IssuedReport, cursor, limit)).all()
     return page_of(list(rows), limit, ReportPublic)

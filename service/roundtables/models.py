@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from pydantic import StringConstraints
 from sqlmodel import Field, SQLModel
 
-from service.engagements.models import Reason
 from service.types import (
-    NOT_BLANK,
+    Filled,
+    FilledReason,
     InputModel,
     Instant,
     Name,
@@ -23,8 +23,8 @@ from service.types import (
     utcnow,
 )
 
-Minutes = Annotated[Text, StringConstraints(min_length=1, pattern=NOT_BLANK)]
-RequiredReason = Annotated[Reason, StringConstraints(min_length=1, pattern=NOT_BLANK)]
+Minutes = Filled
+RequiredReason = FilledReason
 VideoLink = Annotated[str, StringConstraints(max_length=500, pattern=r"^https://[!-~]+$")]
 
 
@@ -88,6 +88,11 @@ class RoundTableCreate(InputModel):
     also_invite: list[uuid.UUID] = Field(
         default_factory=list, max_length=20, description="Providers, financiers or donors"
     )
+    held: "HoldRecord | None" = Field(
+        default=None,
+        description="Minutes and attendance of a round table that already took place: only "
+        "such a record may start in the past",
+    )
 
 
 class Reschedule(InputModel):
@@ -110,6 +115,9 @@ class HoldRecord(InputModel):
 
     minutes: Minutes
     attendance: list[Attendance] = Field(min_length=1, max_length=50)
+
+
+RoundTableCreate.model_rebuild()
 
 
 class Cancellation(InputModel):

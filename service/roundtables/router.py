@@ -5,6 +5,7 @@ from fastapi import APIRouter, Response, status
 from service.deps import READ, WRITE, CallerDep, EngagementDep, VersionDep, etag
 from service.engagements import access as engagement_access
 from service.errors import problems
+from service.pagination import CursorQuery, LimitQuery, Page, page_after
 from service.roundtables import queries, service, views
 from service.roundtables.access import RoundTableDep
 from service.roundtables.models import (
@@ -38,13 +39,20 @@ def schedule_round_table(
 
 @router.get(
     "/engagements/{engagement_id}/round-tables",
-    response_model=list[RoundTablePublic],
+    response_model=Page[RoundTablePublic],
     responses=READ,
 )
-def list_round_tables(engagement: EngagementDep, caller: CallerDep) -> list[RoundTablePublic]:
+def list_round_tables(
+    engagement: EngagementDep, caller: CallerDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> Page[RoundTablePublic]:
     """The engagement's round tables the caller may see, by start time."""
-    return views.publics(
-        caller.session, queries.round_tables_of(caller.session, caller.user, engagement)
+    round_tables = queries.round_tables_of(caller.session, caller.user, engagement)
+    return page_after(
+        round_tables,
+        cursor,
+        limit,
+        lambda rows: views.publics(caller.session, rows),
+        position=lambda row: (row.starts_at, row.id),
     )
 
 

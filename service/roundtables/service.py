@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 from service.accounts.models import User
 from service.engagements.facts import supplier_names
 from service.engagements.models import Engagement
-from service.errors import Conflict, NotFound
+from service.errors import Conflict, NotFound, Unprocessable
 from service.history import EventKind, SubjectKind, record_event
 from service.programmes.models import Organization, OrganizationKind
 from service.roundtables.models import (
@@ -86,6 +86,8 @@ def schedule(
         for p, _name in supplier_names(session, engagement)
         if p.state in SELECTED_TRACK
     ]
+    if data.held is None:
+        _require_future(data.starts_at)
     invited = dict.fromkeys(
         [engagement.buyer_id, *selected, *_guests(session, engagement, data.also_invite)]
     )
@@ -93,7 +95,7 @@ def schedule(
         programme_id=engagement.programme_id,
         engagement_id=engagement.id,
         created_by=actor.id,
-        **data.model_dump(exclude={"also_invite", "starts_at"}),
+        **data.model_dump(exclude={"also_invite", "starts_at", "held"}),
         starts_at=data.starts_at.astimezone(UTC),
     )
     session.add(round_table)
@@ -103,8 +105,21 @@ def schedule(
             RoundTableInvitee(round_table_id=round_table.id, organization_id=organization_id)
         )
     _event(session, round_table, actor, "schedule", None, "scheduled", data.starts_at.isoformat())
+    if data.held is not None:
+        _record_held(session, actor, round_table, data.held, round_table.version)
     session.commit()
+    session.refresh(round_table)
     return round_table
+
+
+def _require_future(starts_at: datetime) -> None:
+    """A round table is scheduled ahead; one that already took place is recorded as held."""
+    if starts_at.astimezone(UTC) <= utcnow():
+        raise Unprocessable(
+            f"{starts_at.isoformat()} is in the past: schedule a round table ahead, or record "
+            "one that already took place with `held` (its minutes and attendance)",
+            field="starts_at",
+        )
 
 
 def _require_scheduled(round_table: RoundTable, action: str) -> None:
@@ -119,6 +134,7 @@ def reschedule(
     """Move a scheduled round table; the event keeps the old and new times."""
     check_version(round_table.version, version)
     _require_scheduled(round_table, "rescheduled")
+    _require_future(data.starts_at)
     old = round_table.starts_at.isoformat()
     values: dict[str, object] = {"starts_at": data.starts_at.astimezone(UTC)}
     if data.timezone is not None:
@@ -143,6 +159,16 @@ def hold(
 ) -> RoundTable:
     """Mark held with minutes and attendance; only invited organizations can have attended."""
     check_version(round_table.version, version)
+    _record_held(session, actor, round_table, data, version)
+    session.commit()
+    session.refresh(round_table)
+    return round_table
+
+
+def _record_held(
+    session: Session, actor: User, round_table: RoundTable, data: HoldRecord, version: int
+) -> None:
+    """Mark held with its minutes and attendance (the step of `hold`; does not commit)."""
     _require_scheduled(round_table, "held")
     if round_table.starts_at > utcnow():
         starts = round_table.starts_at.isoformat()
@@ -177,9 +203,6 @@ def hold(
         "held",
         f"{len(came)} of {len(invitees)} organizations attended",
     )
-    session.commit()
-    session.refresh(round_table)
-    return round_table
 
 
 def cancel(

@@ -13,10 +13,18 @@ from sqlmodel import Field, SQLModel
 from service.audits.templates import supplier_sections
 from service.kpis import Kpi, kpi_catalogue
 from service.roundtables.models import RequiredReason
-from service.types import NOT_BLANK, Day, InputModel, Text, UTCDateTime, enum_type, utcnow
+from service.types import (
+    Day,
+    FilledReason,
+    InputModel,
+    MeasureOut,
+    UTCDateTime,
+    enum_type,
+    utcnow,
+)
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
-Commitment = Annotated[Text, StringConstraints(min_length=1, max_length=2000, pattern=NOT_BLANK)]
+Commitment = FilledReason
 
 
 class TargetKind(StrEnum):
@@ -190,7 +198,7 @@ class TargetPublic(SQLModel):
     kind: TargetKind
     kpi: str | None
     section_id: str | None
-    value: str | None
+    value: MeasureOut | None
     due_on: date | None
     party: Party | None
     text: str | None
@@ -200,7 +208,7 @@ class TargetPublic(SQLModel):
 
 class RevisionPublic(SQLModel):
     version: int
-    value: str | None
+    value: MeasureOut | None
     due_on: date | None
     text: str | None
     changed_by: uuid.UUID

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Response, status
 from service.deps import READ, WRITE, CallerDep, EngagementDep, ParticipationDep, VersionDep, etag
 from service.engagements import access as engagement_access
 from service.errors import problems
+from service.pagination import CursorQuery, LimitQuery, Page, page_after
 from service.targets import queries, service, views
 from service.targets.access import TargetDep
 from service.targets.models import RevisionPublic, TargetChange, TargetCreate, TargetPublic
@@ -39,10 +40,16 @@ def record_target(
     return views.target_public(target)
 
 
-@router.get(BASE, response_model=list[TargetPublic], responses=READ)
-def list_targets(participation: ParticipationDep, caller: CallerDep) -> list[TargetPublic]:
-    """A participation's targets (a supplier sees only its own)."""
-    return views.targets_public(queries.targets_of(caller.session, participation.id))
+@router.get(BASE, response_model=Page[TargetPublic], responses=READ)
+def list_targets(
+    participation: ParticipationDep,
+    caller: CallerDep,
+    cursor: CursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[TargetPublic]:
+    """A participation's targets, oldest first (a supplier sees only its own)."""
+    targets = queries.targets_of(caller.session, participation.id)
+    return page_after(targets, cursor, limit, views.targets_public)
 
 
 @router.get("/targets/{target_id}", response_model=TargetPublic, responses=READ)
@@ -71,7 +78,16 @@ def change_target(
     return views.target_public(target)
 
 
-@router.get("/targets/{target_id}/history", response_model=list[RevisionPublic], responses=READ)
-def target_history(found: TargetDep, caller: CallerDep) -> list[RevisionPublic]:
+@router.get("/targets/{target_id}/history", response_model=Page[RevisionPublic], responses=READ)
+def target_history(
+    found: TargetDep, caller: CallerDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> Page[RevisionPublic]:
     """Every previous value of the target, oldest first."""
-    return views.revisions_public(queries.revisions_of(caller.session, found[0]))
+    revisions = queries.revisions_of(caller.session, found[0])
+    return page_after(
+        revisions,
+        cursor,
+        limit,
+        views.revisions_public,
+        position=lambda row: (row.changed_at, row.id),
+    )

@@ -7,10 +7,24 @@ from fastapi import APIRouter
 
 from service.deps import READ, CallerDep, EngagementDep, ProgrammeDep
 from service.errors import problems
-from service.pagination import DayCursorQuery, LimitQuery, Page
+from service.pagination import (
+    BY_DAY,
+    BY_RANK,
+    DayCursorQuery,
+    LimitQuery,
+    Page,
+    RankCursorQuery,
+    page_after,
+)
 from service.tracking import access, service
 from service.tracking.models import Filters
-from service.tracking.views import CostReport, MissedReview, OverdueAction, PlanTimeline
+from service.tracking.views import (
+    CostReport,
+    MissedReview,
+    OverdueAction,
+    PlanTimeline,
+    longest_first,
+)
 
 router = APIRouter(tags=["tracking"])
 
@@ -38,34 +52,45 @@ def overdue_actions(
 
 
 @router.get(
-    "/tracking/missed-reviews", response_model=list[MissedReview], responses=problems(401, 422)
+    "/tracking/missed-reviews", response_model=Page[MissedReview], responses=problems(401, 422)
 )
 def missed_reviews(
     caller: CallerDep,
     broker_id: uuid.UUID | None = None,
     buyer_id: uuid.UUID | None = None,
     provider_id: uuid.UUID | None = None,
-) -> list[MissedReview]:
+    cursor: RankCursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[MissedReview]:
     """Plans in progress that have gone a month or more without a monthly review, longest
     first; filter by broker, buyer, or a provider delivering one of the plan's actions.
     Providers and observers follow no plan: empty."""
-    if not access.follows_reviews(caller.user):
-        return []
-    return service.missed_reviews(
-        session=caller.session,
-        user=caller.user,
-        filters=Filters(broker_id, buyer_id, provider_id),
-    )
+    rows: list[MissedReview] = []
+    if access.follows_reviews(caller.user):
+        rows = service.missed_reviews(
+            session=caller.session,
+            user=caller.user,
+            filters=Filters(broker_id, buyer_id, provider_id),
+        )
+    return page_after(rows, cursor, limit, list, position=longest_first, keyset=BY_RANK)
 
 
 @router.get(
-    "/engagements/{engagement_id}/timeline", response_model=list[PlanTimeline], responses=READ
+    "/engagements/{engagement_id}/timeline", response_model=Page[PlanTimeline], responses=READ
 )
-def engagement_timeline(engagement: EngagementDep, caller: CallerDep) -> list[PlanTimeline]:
+def engagement_timeline(
+    engagement: EngagementDep,
+    caller: CallerDep,
+    cursor: DayCursorQuery = None,
+    limit: LimitQuery = 50,
+) -> Page[PlanTimeline]:
     """Month by month, each visible plan's expected and reported progress, and its KPI values
-    against baseline and target."""
-    return service.engagement_timeline(
+    against baseline and target; plans by start date."""
+    plans = service.engagement_timeline(
         session=caller.session, user=caller.user, engagement=engagement
+    )
+    return page_after(
+        plans, cursor, limit, list, position=lambda p: (p.starts_on, p.plan_id), keyset=BY_DAY
     )
 
 

@@ -12,6 +12,7 @@ from service.analyses.models import KpiSource, KpiValue
 from service.kpis import kpi_catalogue
 from service.plans.costs import CostTotals, Total
 from service.plans.models import Action, Plan
+from service.types import MeasureOut
 from workflows import PlanState
 from workflows.plan_health import ActionFacts, ActionStatus, PlanFacts, add_months, plan_health
 
@@ -53,7 +54,7 @@ class MonthPoint(SQLModel):
 
 class KpiPoint(SQLModel):
     measured_on: date
-    value: str
+    value: MeasureOut
     source: KpiSource
 
 
@@ -61,9 +62,18 @@ class KpiSeries(SQLModel):
     kpi: str
     unit: str
     better: str
-    baseline: str | None
-    target: str | None
+    baseline: MeasureOut | None
+    target: MeasureOut | None
     values: list[KpiPoint]
+
+
+# Missed reviews are ranked longest first: the rank grows as the months without review shrink.
+NEVER = 1_000_000
+
+
+def longest_first(row: MissedReview) -> tuple[int, uuid.UUID]:
+    """A missed review's place in the list and its plan, for the list's cursors."""
+    return NEVER - row.months_without_review, row.plan_id
 
 
 class PlanTimeline(SQLModel):

@@ -592,6 +592,7 @@ ENDPOINTS = [
             "description": f"Seen by {tag}",
             "severity": "minor",
         },
+        if_match=True,
     ),
     Endpoint(
         "POST",
@@ -599,6 +600,7 @@ ENDPOINTS = [
         analysis,
         CREATED,
         body=lambda _t, _w: {"kpi": "lead_time", "value": 12, "measured_on": "2026-10-01"},
+        if_match=True,
     ),
     Endpoint("GET", ANALYSIS + "/transitions", analysis, statuses(404, **UNIT_AND_FIRMS)),
     Endpoint(

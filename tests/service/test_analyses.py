@@ -101,7 +101,7 @@ def test_invalid_baselines_are_refused_by_field(client: TestClient, session: Ses
         ),
     ]
     for body, field, message in cases:
-        response = post(client, tenant, f"/analyses/{analysis['id']}/baselines", body)
+        response = post(client, tenant, f"/analyses/{analysis['id']}/baselines", body, version=1)
         assert response.status_code == 422
         assert [error["field"] for error in response.json()["errors"]] == [field]
         assert response.json()["detail"] == f"{field}: {message}"
@@ -145,7 +145,9 @@ def test_approval_lists_what_is_missing_then_marks_the_supplier_analysed(
         "severity": "major",
         "root_cause": "No production plan",
     }
-    assert post(client, tenant, f"/analyses/{analysis['id']}/findings", finding).status_code == 201
+    assert (
+        post(client, tenant, f"/analyses/{analysis['id']}/findings", finding, 1).status_code == 201
+    )
     baseline = {
         "kpi": "lead_time",
         "value": 14,
@@ -153,7 +155,8 @@ def test_approval_lists_what_is_missing_then_marks_the_supplier_analysed(
         "how_measured": "Last 20 orders",
     }
     assert (
-        post(client, tenant, f"/analyses/{analysis['id']}/baselines", baseline).status_code == 201
+        post(client, tenant, f"/analyses/{analysis['id']}/baselines", baseline, 2).status_code
+        == 201
     )
     approved = post(client, tenant, f"/analyses/{analysis['id']}/transitions/approve", version=3)
     assert (approved.status_code, approved.json()["state"]) == (200, "approved")
@@ -174,6 +177,7 @@ def test_an_approved_analysis_is_locked_and_reopened_by_an_admin_with_a_reason(
         tenant,
         f"/analyses/{analysis['id']}/findings",
         {"area": "other", "description": "x", "severity": "observation"},
+        version=1,
     )
     post(client, tenant, f"/analyses/{analysis['id']}/transitions/approve", version=2)
     locked = post(
@@ -181,6 +185,7 @@ def test_an_approved_analysis_is_locked_and_reopened_by_an_admin_with_a_reason(
         tenant,
         f"/analyses/{analysis['id']}/findings",
         {"area": "other", "description": "y", "severity": "minor"},
+        version=3,
     )
     assert locked.status_code == 409
     assert (
@@ -219,7 +224,9 @@ def test_a_supplier_sees_only_its_own_analysis(client: TestClient, session: Sess
     own = open_for(client, tenant, engagement, participation)
     buyer = open_for(client, tenant, engagement, None)
     headers = tenant.headers(Role.supplier)
-    listed = client.get(f"{API}/engagements/{engagement.id}/analyses", headers=headers).json()
+    listed = client.get(f"{API}/engagements/{engagement.id}/analyses", headers=headers).json()[
+        "items"
+    ]
     assert [item["id"] for item in listed] == [own["id"]]
     assert client.get(f"{API}/analyses/{buyer['id']}", headers=headers).status_code == 404
 
@@ -277,6 +284,7 @@ def test_the_engagement_moves_through_round_tables_and_analysis_only_when_the_fa
             tenant,
             f"/analyses/{analysis['id']}/findings",
             {"area": "other", "description": "x", "severity": "minor"},
+            version=1,
         )
         assert (
             post(
@@ -310,15 +318,15 @@ def test_findings_rest_on_the_firms_audit_answers_and_evidence(
         ([{"audit_id": str(audit.id), "question_id": "no-such"}], "links.0.question_id"),
     ]
     for links, field in refused:
-        response = post(client, tenant, path, {**finding, "links": links})
+        response = post(client, tenant, path, {**finding, "links": links}, 1)
         assert (response.status_code, response.json()["errors"][0]["field"]) == (404, field)
-    invalid = post(client, tenant, path, {**finding, "links": [{"audit_id": str(audit.id)}]})
+    invalid = post(client, tenant, path, {**finding, "links": [{"audit_id": str(audit.id)}]}, 1)
     assert (invalid.status_code, invalid.json()["errors"][0]["field"]) == (
         422,
         "links.0.question_id",
     )
     created = post(
-        client, tenant, path, {**finding, "links": [answer, {"evidence_id": str(evidence.id)}]}
+        client, tenant, path, {**finding, "links": [answer, {"evidence_id": str(evidence.id)}]}, 1
     )
     assert created.status_code == 201, created.text
     expected = [

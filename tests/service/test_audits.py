@@ -15,11 +15,11 @@ from service.engagements.models import Engagement, Participation
 from service.history import Event
 from service.kpis import kpi_catalogue
 from service.settings import get_settings
-from tests.factories import Tenant, make_engagement, make_tenant
+from tests.factories import TINY_PDF, Tenant, make_engagement, make_tenant
 from tests.service.test_audit_templates import VALID
 from workflows import ParticipationState, Phase
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = TINY_PDF
 COMPLETE = [
     {"question_id": "qa-01", "value": 1},
     {"question_id": "qa-02", "value": True},
@@ -319,7 +319,7 @@ def test_firms_see_no_events_of_audits_before_review(client: TestClient, session
         events = client.get(url, headers=tenant.headers(role)).json()["items"]
         assert [e for e in events if e["audit_id"] is not None] == [], role
     broker_view = client.get(url, headers=tenant.headers(Role.broker)).json()["items"]
-    assert [e["trigger"] for e in broker_view] == ["audit_created", "add_evidence"]
+    assert [e["trigger"] for e in broker_view] == ["add_evidence", "audit_created"]
 
 
 def test_evidence_changes_the_audit_version(client: TestClient, session: Session) -> None:
@@ -344,3 +344,37 @@ def test_an_idempotent_upload_over_the_cap_is_refused_before_buffering(
     )
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_a_multipart_upload_is_refused_with_how_to_send_the_file(
+    client: TestClient, session: Session
+) -> None:
+    tenant, engagement, participation = setup(session)
+    audit = create(client, tenant, engagement, participation)
+    response = client.post(
+        f"/api/v1/audits/{audit['id']}/evidence",
+        params={"question_id": "qa-01", "filename": "cert.pdf"},
+        files={"file": ("cert.pdf", PDF, "application/pdf")},
+        headers=tenant.headers(Role.broker),
+    )
+    assert response.status_code == 415
+    assert response.json()["detail"] == (
+        "multipart form uploads are not accepted: send the file itself as the request body "
+        "(Content-Type: application/octet-stream), with question_id and filename in the query"
+    )
+
+
+def test_a_latin_1_csv_is_stored_with_its_encoding_and_served_with_it(
+    client: TestClient, session: Session
+) -> None:
+    tenant, engagement, participation = setup(session)
+    audit = create(client, tenant, engagement, participation)
+    content = "proveedor;nota\r\nCafé Ñandú;3,5\r\n".encode("latin-1")
+    stored = upload(client, tenant, audit["id"], content, name="notas.csv")
+    assert stored.status_code == 201, stored.text
+    assert stored.json()["media_type"] == "text/csv; charset=windows-1252"
+    response = client.get(
+        f"/api/v1/audits/{audit['id']}/evidence/{stored.json()['id']}",
+        headers=tenant.headers(Role.broker),
+    )
+    assert (response.content, response.text) == (content, "proveedor;nota\r\nCafé Ñandú;3,5\r\n")

@@ -68,7 +68,7 @@ def plans_by_firm(
     engagement = engagement_of(session, buyer)
     response = client.get(f"/api/v1/engagements/{engagement.id}/plans", headers=token_for(BROKER))
     assert response.status_code == 200, response.text
-    return {names[plan["organization_id"]]: plan for plan in response.json()}
+    return {names[plan["organization_id"]]: plan for plan in response.json()["items"]}
 
 
 def test_calzado_has_plans_in_progress_for_its_two_selected_suppliers_and_its_buyer(
@@ -168,7 +168,7 @@ def test_monthly_reviews_report_the_progress_each_open_action_shows(
         CALZADO: 3,
     }
     for plan in plans_now.values():
-        last = plan["reviews"][-1]["progress"]
+        last = {item["action_id"]: item["progress"] for item in plan["reviews"][-1]["progress"]}
         reported = {
             action["id"]: action["progress"]
             for action in plan["actions"]
@@ -199,7 +199,7 @@ def test_cafe_is_completed_with_a_partner_and_a_conditional_partner(
     read = client.get(f"/api/v1/engagements/{engagement.id}", headers=headers)
     tracks = client.get(f"/api/v1/engagements/{engagement.id}/participations", headers=headers)
     assert read.json()["phase"] == "completed"
-    assert {p["supplier_name"]: p["state"] for p in tracks.json()} == {
+    assert {p["supplier_name"]: p["state"] for p in tracks.json()["items"]} == {
         "Envases Plásticos Granada": "partner",
         "Cooperativa Maní de Chinandega": "conditional_partner",
     }

@@ -337,7 +337,7 @@ def test_a_supplier_sees_only_its_own_participation_and_events(
     assert dropped.status_code == 200
     fire(client, tenant, engagement, "hold", 1, reason="holiday season")
     headers = tenant.headers(Role.supplier)
-    listed = client.get(f"{API}/{engagement.id}/participations", headers=headers).json()
+    listed = client.get(f"{API}/{engagement.id}/participations", headers=headers).json()["items"]
     assert [item["supplier_name"] for item in listed] == ["Alpha supplier"]
     assert client.get(f"{API}/{engagement.id}/transitions", headers=headers).status_code == 404
     read = client.get(f"{API}/{engagement.id}", headers=headers)
@@ -347,7 +347,7 @@ def test_a_supplier_sees_only_its_own_participation_and_events(
     other_url = f"{API}/{engagement.id}/participations/{other.id}"
     assert client.get(other_url, headers=headers).status_code == 404
     all_events = client.get(f"{API}/{engagement.id}/events", headers=tenant.headers(Role.buyer))
-    assert [event["trigger"] for event in all_events.json()["items"]] == ["drop", "hold"]
+    assert [event["trigger"] for event in all_events.json()["items"]] == ["hold", "drop"]
 
 
 def test_engagements_list_filters_and_pages(client: TestClient, session: Session) -> None:

@@ -24,9 +24,11 @@ from service.audits.evidence_store import (
     safe_download_name,
     store_upload,
 )
+from tests.factories import TINY_PDF, tiny_jpeg
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
+UTF8_CSV = "text/csv; charset=utf-8"
+PDF = TINY_PDF
+JPEG = tiny_jpeg()
 CONTENT_TYPES = b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/"/>'
 
 
@@ -80,9 +82,19 @@ async def chunks_of(content: bytes, size: int = 7) -> AsyncIterator[bytes]:
         pytest.param(PNG, "image/png", id="png"),
         pytest.param(XLSX_BYTES, XLSX, id="xlsx"),
         pytest.param(DOCX_BYTES, DOCX, id="docx"),
-        pytest.param(b"supplier,score\nAcme,3\nBeta,4\n", "text/csv", id="csv with commas"),
-        pytest.param("fournisseur;note\nAcmé;3,5\n".encode(), "text/csv", id="csv with semicolons"),
-        pytest.param("\ufeffsupplier,score\r\nAcme,3\r\n".encode(), "text/csv", id="csv with bom"),
+        pytest.param(b"supplier,score\nAcme,3\nBeta,4\n", UTF8_CSV, id="csv with commas"),
+        pytest.param("fournisseur;note\nAcmé;3,5\n".encode(), UTF8_CSV, id="csv with semicolons"),
+        pytest.param("\ufeffsupplier,score\r\nAcme,3\r\n".encode(), UTF8_CSV, id="csv with bom"),
+        pytest.param(
+            "proveedor;nota\r\nCafé Ñandú;3,5\r\n".encode("latin-1"),
+            "text/csv; charset=windows-1252",
+            id="csv in latin-1, as Excel exports it on Spanish Windows",
+        ),
+        pytest.param(
+            "fournisseur;coût\r\nAcme;12 €\r\n".encode("cp1252"),
+            "text/csv; charset=windows-1252",
+            id="csv in windows-1252 with the euro sign",
+        ),
     ],
 )
 def test_each_allowed_media_type_is_recognised_by_its_bytes(
@@ -131,7 +143,25 @@ def test_each_allowed_media_type_is_recognised_by_its_bytes(
         pytest.param("empty.pdf", b"", "an empty file", id="empty"),
         pytest.param("nul.csv", b"supplier,score\nAcme\x00,3\n", "unrecognised content", id="nul"),
         pytest.param(
-            "latin1.csv", b"supplier,score\nAcm\xe9,3\n", "unrecognised content", id="latin1"
+            "undefined.csv", b"supplier,score\nAcm\x81,3\n", "unrecognised content", id="not cp1252"
+        ),
+        pytest.param(
+            "fake.pdf",
+            b"%PDF-1.4 this is not really a pdf",
+            "a damaged PDF that does not open",
+            id="pdf header only",
+        ),
+        pytest.param(
+            "fake.jpg",
+            b"\xff\xd8\xff\xe0 not an image",
+            "a damaged image that does not decode",
+            id="jpeg header only",
+        ),
+        pytest.param(
+            "fake.png",
+            b"\x89PNG\r\n\x1a\n" + bytes(40),
+            "a damaged image that does not decode",
+            id="png header only",
         ),
         pytest.param(
             "notes.csv", b"just some notes\nno delimiters\n", "unrecognised content", id="prose"

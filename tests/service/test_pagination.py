@@ -45,3 +45,28 @@ def test_the_next_cursor_points_after_the_last_row_kept_only_when_a_row_is_left(
     assert next_cursor(rows, 2, BY_DAY, position) == BY_DAY.encode(date(2026, 1, 2), ROW_ID)
     created = [SimpleNamespace(created_at=datetime(2026, 1, 1, tzinfo=UTC), id=ROW_ID)] * 2
     assert next_cursor(created, 1) == BY_CREATION.encode(created[0].created_at, ROW_ID)
+
+
+def test_a_short_list_read_whole_is_paged_with_the_same_cursors_to_its_end() -> None:
+    from service.pagination import page_after
+
+    rows = [
+        SimpleNamespace(created_at=datetime(2026, 1, day, tzinfo=UTC), id=uuid.UUID(int=day))
+        for day in (3, 1, 2, 5, 4)
+    ]
+    seen: list[int] = []
+    cursors: list[str | None] = []
+    cursor = None
+    while True:
+        page = page_after(rows, cursor, 2, lambda kept: [row.id.int for row in kept])
+        seen += page.items
+        cursors.append(page.next_cursor)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    assert seen == [1, 2, 3, 4, 5]
+    assert cursors == [
+        encode_cursor(datetime(2026, 1, 2, tzinfo=UTC), uuid.UUID(int=2)),
+        encode_cursor(datetime(2026, 1, 4, tzinfo=UTC), uuid.UUID(int=4)),
+        None,
+    ]

@@ -17,7 +17,7 @@ from workflows import ParticipationState, Phase
 
 BODY = {
     "title": "Packaging requirements",
-    "starts_at": "2027-01-20T15:00:00-06:00",
+    "starts_at": "2037-01-20T15:00:00-06:00",
     "timezone": "America/Managua",
     "duration_minutes": 90,
     "place": "Cámara de Industria, sala 2",
@@ -65,7 +65,7 @@ def test_scheduling_invites_the_buyer_and_the_selected_suppliers(
         ("Alpha provider", "provider"),
         ("Alpha supplier", "supplier"),
     ]
-    assert response.json()["starts_at"] == "2027-01-20T21:00:00Z"
+    assert response.json()["starts_at"] == "2037-01-20T21:00:00Z"
 
 
 def test_round_tables_wait_for_their_phase(client: TestClient, session: Session) -> None:
@@ -97,7 +97,7 @@ def test_a_supplier_cannot_be_a_guest(client: TestClient, session: Session) -> N
 
 def test_a_naive_start_time_is_refused(client: TestClient, session: Session) -> None:
     tenant, engagement = in_round_tables(session)
-    body = {**BODY, "starts_at": "2027-01-20T15:00:00"}
+    body = {**BODY, "starts_at": "2037-01-20T15:00:00"}
     response = client.post(
         f"/api/v1/engagements/{engagement.id}/round-tables",
         json=body,
@@ -115,14 +115,14 @@ def test_rescheduling_keeps_the_history(client: TestClient, session: Session) ->
         client,
         tenant,
         f"{round_table.id}/reschedule",
-        {"starts_at": "2027-03-01T14:00:00Z", "reason": "buyer travelling"},
+        {"starts_at": "2037-03-01T14:00:00Z", "reason": "buyer travelling"},
     )
     assert moved.status_code == 200
-    assert (moved.json()["starts_at"], moved.json()["version"]) == ("2027-03-01T14:00:00Z", 2)
+    assert (moved.json()["starts_at"], moved.json()["version"]) == ("2037-03-01T14:00:00Z", 2)
     session.rollback()
     event = session.exec(select(Event).where(Event.trigger == "reschedule")).one()
     assert event.from_state == old
-    assert event.reason == "First round table: moved to 2027-03-01T14:00:00+00:00: buyer travelling"
+    assert event.reason == "First round table: moved to 2037-03-01T14:00:00+00:00: buyer travelling"
 
 
 def test_holding_records_minutes_and_who_attended(client: TestClient, session: Session) -> None:
@@ -215,7 +215,7 @@ def test_the_calendar_file_parses_with_the_right_start_and_time_zone(
     calendar = icalendar.Calendar.from_ical(response.content)
     [event] = calendar.walk("VEVENT")
     start = event.decoded("dtstart")
-    assert start == datetime(2027, 1, 20, 15, 0, tzinfo=ZoneInfo("America/Managua"))
+    assert start == datetime(2037, 1, 20, 15, 0, tzinfo=ZoneInfo("America/Managua"))
     assert start.utcoffset() == timedelta(hours=-6)
     assert event["dtstart"].params["TZID"] == "America/Managua"
     assert event.decoded("dtend") - start == timedelta(minutes=90)
@@ -240,7 +240,9 @@ def test_a_supplier_sees_only_round_tables_it_was_invited_to(
     session.delete(row)
     session.commit()
     headers = tenant.headers(Role.supplier)
-    listed = client.get(f"/api/v1/engagements/{engagement.id}/round-tables", headers=headers).json()
+    listed = client.get(
+        f"/api/v1/engagements/{engagement.id}/round-tables", headers=headers
+    ).json()["items"]
     assert [item["id"] for item in listed] == [str(invited.id)]
     assert client.get(f"/api/v1/round-tables/{hidden.id}", headers=headers).status_code == 404
     assert (
@@ -277,3 +279,47 @@ def test_holding_with_everyone_present_meets_the_round_table_facts(
     assert next(t for t in after if t["trigger"] == "start_analysis")["blocked_by"] == [
         "1 selected supplier has no agreed targets: Alpha supplier"
     ]
+
+
+def test_a_round_table_starting_in_the_past_is_refused_unless_recorded_as_held(
+    client: TestClient, session: Session
+) -> None:
+    tenant, engagement = in_round_tables(session)
+    path = f"/api/v1/engagements/{engagement.id}/round-tables"
+    past = {**BODY, "starts_at": "2020-03-10T09:00:00-06:00"}
+    refused = client.post(path, json=past, headers=tenant.headers(Role.broker))
+    assert refused.status_code == 422
+    [error] = refused.json()["errors"]
+    assert (error["field"], error["message"]) == (
+        "starts_at",
+        "2020-03-10T09:00:00-06:00 is in the past: schedule a round table ahead, or record one "
+        "that already took place with `held` (its minutes and attendance)",
+    )
+    session.rollback()
+    assert session.exec(select(RoundTableInvitee)).all() == []
+    buyer = tenant.organizations[OrganizationKind.buyer]
+    held = {
+        **past,
+        "held": {
+            "minutes": "Targets agreed.",
+            "attendance": [{"organization_id": str(buyer.id), "attendees": ["Ana Ruiz"]}],
+        },
+    }
+    recorded = client.post(path, json=held, headers=tenant.headers(Role.broker))
+    assert recorded.status_code == 201, recorded.text
+    body = recorded.json()
+    assert (body["state"], body["minutes"], body["version"]) == ("held", "Targets agreed.", 2)
+    attended = {i["organization_name"]: i["attended"] for i in body["invitees"]}
+    assert attended == {"Alpha buyer": True, "Alpha supplier": False}
+
+
+def test_a_round_table_cannot_be_moved_into_the_past(client: TestClient, session: Session) -> None:
+    tenant, _engagement = in_round_tables(session)
+    round_table = make_round_table(session, tenant, days_ago=-3)
+    moved = act(
+        client,
+        tenant,
+        f"{round_table.id}/reschedule",
+        {"starts_at": "2020-03-01T14:00:00Z", "reason": "typo"},
+    )
+    assert (moved.status_code, moved.json()["errors"][0]["field"]) == (422, "starts_at")

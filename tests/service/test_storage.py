@@ -17,12 +17,12 @@ from service.settings import Settings
 from service.storage import FileMissing, read_bytes, storage_for
 from service.storage.local import LocalStorage
 from service.storage.s3 import S3Storage
-from tests.factories import fill_tenant, make_engagement, make_tenant
+from tests.factories import TINY_PDF, fill_tenant, make_engagement, make_tenant
 from tests.s3 import S3Server, running_s3
 from tests.server import running_server
 from workflows import Phase
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = TINY_PDF
 KEY = "ab/ab" + "0" * 30
 
 

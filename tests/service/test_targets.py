@@ -47,10 +47,10 @@ def test_kpi_section_and_commitment_targets_are_recorded(
         client, tenant, kind="commitment", party="buyer", text="Share a 3-month forecast monthly"
     )
     assert [r.status_code for r in (kpi, section, promise)] == [201, 201, 201]
-    listed = client.get(url(tenant), headers=tenant.headers(Role.supplier)).json()
+    listed = client.get(url(tenant), headers=tenant.headers(Role.supplier)).json()["items"]
     assert [(t["kind"], t["value"], t["text"]) for t in listed] == [
-        ("kpi", "95", None),
-        ("audit_section", "70", None),
+        ("kpi", 95, None),
+        ("audit_section", 70, None),
         ("commitment", None, "Share a 3-month forecast monthly"),
     ]
 
@@ -117,7 +117,7 @@ def test_invalid_kpi_targets_are_refused_by_field(client: TestClient, session: S
         assert [error["field"] for error in errors] == [field], body
         if message is not None:
             assert response.json()["detail"] == f"{field}: {message}"
-    assert client.get(url(tenant), headers=tenant.headers(Role.broker)).json() == []
+    assert client.get(url(tenant), headers=tenant.headers(Role.broker)).json()["items"] == []
 
 
 def test_a_change_keeps_the_previous_value_with_who_when_and_why(
@@ -140,14 +140,14 @@ def test_a_change_keeps_the_previous_value_with_who_when_and_why(
     )
     assert (changed.status_code, changed.json()["value"], changed.json()["version"]) == (
         200,
-        "90",
+        90,
         2,
     )
     history = client.get(
         f"/api/v1/targets/{created['id']}/history", headers=tenant.headers(Role.buyer)
-    ).json()
+    ).json()["items"]
     assert [(h["version"], h["value"], h["reason"], h["changed_by"]) for h in history] == [
-        (1, "95", "new production line delayed", str(tenant.users[Role.broker].id)),
+        (1, 95, "new production line delayed", str(tenant.users[Role.broker].id)),
     ]
     stale = client.patch(
         f"/api/v1/targets/{created['id']}",
@@ -204,7 +204,7 @@ def test_a_change_restates_the_kind_and_kpi_and_stays_within_its_bounds(
         json={**change, "kpi": "on_time_delivery", "value": 95.0},
         headers={**tenant.headers(Role.broker), "If-Match": '"1"'},
     )
-    assert (same.status_code, same.json()["version"], same.json()["value"]) == (200, 1, "95")
+    assert (same.status_code, same.json()["version"], same.json()["value"]) == (200, 1, 95)
     session.rollback()
     assert session.exec(select(TargetRevision)).all() == []
 

@@ -171,14 +171,16 @@ def test_overdue_actions_page_by_due_date(client: TestClient, session: Session) 
 def test_missed_reviews_count_whole_months(client: TestClient, session: Session) -> None:
     tenant = make_tenant(session, "Alpha")
     plan_under_way(session, tenant)
-    rows = get(client, tenant, "/tracking/missed-reviews").json()
+    rows = get(client, tenant, "/tracking/missed-reviews").json()["items"]
     # The last review was 40 days ago: at least one whole month, less than two.
     assert [(r["firm"], r["months_without_review"]) for r in rows] == [("Alpha supplier", 1)]
-    assert get(client, tenant, "/tracking/missed-reviews", Role.provider).json() == []
+    assert get(client, tenant, "/tracking/missed-reviews", Role.provider).json()["items"] == []
     provider = str(tenant.organizations[OrganizationKind.provider].id)
-    assert len(get(client, tenant, "/tracking/missed-reviews", provider_id=provider).json()) == 1
+    found = get(client, tenant, "/tracking/missed-reviews", provider_id=provider).json()
+    assert len(found["items"]) == 1
     no_provider = str(tenant.organizations[OrganizationKind.supplier].id)
-    assert get(client, tenant, "/tracking/missed-reviews", provider_id=no_provider).json() == []
+    none = get(client, tenant, "/tracking/missed-reviews", provider_id=no_provider).json()
+    assert none == {"items": [], "next_cursor": None}
 
 
 def test_the_timeline_shows_progress_and_kpis_month_by_month(
@@ -187,7 +189,7 @@ def test_the_timeline_shows_progress_and_kpis_month_by_month(
     tenant = make_tenant(session, "Alpha")
     _plan, today, _actions = plan_under_way(session, tenant)
     assert tenant.engagement is not None
-    timeline = get(client, tenant, f"/engagements/{tenant.engagement.id}/timeline").json()
+    timeline = get(client, tenant, f"/engagements/{tenant.engagement.id}/timeline").json()["items"]
     assert [t["firm"] for t in timeline] == ["Alpha supplier"]
     months = timeline[0]["months"]
     assert [m["month"] for m in months] == [1, 2, 3, 4, 5, 6]
@@ -201,13 +203,13 @@ def test_the_timeline_shows_progress_and_kpis_month_by_month(
             "kpi": "lead_time",
             "unit": "days",
             "better": "lower",
-            "baseline": "14",
+            "baseline": 14,
             "target": None,
             "values": [
-                {"measured_on": "2026-10-01", "value": "14", "source": "baseline"},
+                {"measured_on": "2026-10-01", "value": 14, "source": "baseline"},
                 {
                     "measured_on": (today - timedelta(days=40)).isoformat(),
-                    "value": "11",
+                    "value": 11,
                     "source": "review",
                 },
             ],
