@@ -101,14 +101,17 @@ def test_a_blank_name_is_a_sentence_not_a_regex(client: TestClient, session: Ses
         headers=tenant.headers(Role.admin),
     )
     assert response.status_code == 422
-    assert response.json()["errors"][0]["message"] == "must not be blank"
-    assert response.json()["detail"] == "name: must not be blank"
+    visible = "must contain a visible character, not only spaces or invisible ones"
+    assert response.json()["errors"][0]["message"] == visible
+    assert response.json()["detail"] == f"name: {visible}"
     spanish = client.post(
         "/api/v1/organizations",
         json={"name": "   ", "kind": "supplier"},
         headers={**tenant.headers(Role.admin), "Accept-Language": "es"},
     )
-    assert spanish.json()["detail"] == "name: no debe estar en blanco"
+    assert spanish.json()["detail"] == (
+        "name: debe contener un carácter visible, no solo espacios o caracteres invisibles"
+    )
 
 
 def test_a_time_zone_in_the_wrong_case_names_the_nearest_zone(
