@@ -20,9 +20,18 @@ from service.database import read_session, write_session
 from service.notifications import mail, webhooks
 from service.notifications.fanout import fan_out
 from service.notifications.letters import letter_for
-from service.notifications.models import Channel, Delivery, OutboxMessage, WebhookEndpoint
+from service.notifications.models import (
+    Channel,
+    Delivery,
+    OutboxMessage,
+    Topic,
+    WebhookEndpoint,
+)
 from service.settings import get_settings
 from service.types import utcnow
+
+# Messages whose link carries a password token.
+SECRET_LINKS = {Topic.password_reset.value, Topic.user_created.value}
 
 log = logging.getLogger("supplierdev.worker")
 BATCH = 10
@@ -162,16 +171,18 @@ class Worker:
     def _succeeded(
         self, session: Session, row: OutboxMessage, code: int | None, duration: int | None
     ) -> None:
+        values: dict[str, object] = {
+            "state": Delivery.sent,
+            "sent_at": self.clock(),
+            "last_error": None,
+            "response_code": code,
+            "duration_ms": duration,
+        }
+        if row.topic in SECRET_LINKS:
+            # The link holds a password token: once it has left, the outbox forgets it.
+            values["payload"] = {**row.payload, "path": None}
         session.execute(
-            update(OutboxMessage)
-            .where(col(OutboxMessage.id) == row.id)
-            .values(
-                state=Delivery.sent,
-                sent_at=self.clock(),
-                last_error=None,
-                response_code=code,
-                duration_ms=duration,
-            )
+            update(OutboxMessage).where(col(OutboxMessage.id) == row.id).values(**values)
         )
 
     def _failed(
