@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bench.seed_rows import Row, Rows
 from service.accounts.models import Role, User
 from service.programmes.models import Organization, OrganizationKind, Programme
-from service.types import Language
+from service.types import Language, name_key
 
 DOMAIN = "bench.supplierdev.org"
 PASSWORD = "bench-pass"
@@ -145,6 +145,7 @@ class People:
             Organization,
             programme_id=self.programme["id"],
             name=name,
+            name_key=name_key(name),
             kind=kind,
             country=self.country,
             sector=sector,

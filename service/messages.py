@@ -30,6 +30,8 @@ from service.types import (
 DOMAIN = "errors"
 # Placeholders that hold several reasons joined by "; ".
 LISTS = {"reasons", "missing"}
+# Placeholders that hold one identifier: a phase, a state, a trigger.
+WORDS = {"phase", "state", "trigger", "expected"}
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 # A choice of more values than this is not listed in a message (countries, for example).
 LONG = 12
@@ -183,8 +185,12 @@ def catalogue(language: str) -> tuple[dict[str, str], list[tuple[re.Pattern[str]
 
 
 def _capture(name: str) -> str:
-    # A list of reasons joined by "; " is one value; any other value is within one reason.
-    return ".+" if name in LISTS else "[^;]+?"
+    # A list of reasons joined by "; " is one value; a phase or state is one word (so "the
+    # engagement is {phase}" does not swallow a longer sentence); any other value is within
+    # one reason.
+    if name in LISTS:
+        return ".+"
+    return r"\w+" if name in WORDS else "[^;]+?"
 
 
 def translate(text: str, language: str) -> str:

@@ -2,6 +2,7 @@
 the row since the client read it, so exactly one of several concurrent writers wins."""
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import update
@@ -44,3 +45,17 @@ def bump_version(
     if session.exec(statement).rowcount != 1:
         session.rollback()
         raise PreconditionFailed("the object was changed meanwhile; read it again")
+
+
+def apply_changes(row: Any, changes: Mapping[str, Any]) -> list[str]:
+    """Set the given fields on the row; the names of those whose value differed, sorted."""
+    changed = sorted(name for name, value in changes.items() if getattr(row, name) != value)
+    for name, value in changes.items():
+        setattr(row, name, value)
+    return changed
+
+
+def changes_text(names: list[str]) -> str:
+    """An event's reason naming the fields that changed (never their values: a field may be
+    personal or secret)."""
+    return "changed " + ", ".join(names)

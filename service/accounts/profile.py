@@ -8,9 +8,9 @@ from service.accounts.models import ApiToken, PasswordChange, ProfileUpdate, Use
 from service.errors import Forbidden
 from service.history import EventKind, SubjectKind, record_event
 from service.pagination import paginate
-from service.programmes.service import apply_changes, changes_text
 from service.security import hash_password, verify_password
 from service.types import utcnow
+from service.versioning import apply_changes, changes_text
 
 WRONG_PASSWORD = "the current password is wrong"
 

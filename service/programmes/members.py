@@ -10,8 +10,8 @@ from service.accounts.service import revoke_all_tokens
 from service.errors import Conflict, NotFound
 from service.history import EventKind, SubjectKind, record_event
 from service.programmes.models import ROLE_ORGANIZATION_KINDS, Organization
-from service.programmes.service import apply_changes, changes_text
 from service.security import hash_password
+from service.versioning import apply_changes, changes_text
 
 
 def create_user(

@@ -2,8 +2,6 @@
 change its settings, enrol and change organizations; each writes its events."""
 
 import uuid
-from collections.abc import Mapping
-from typing import Any
 
 from sqlmodel import Session, select
 
@@ -21,6 +19,7 @@ from service.programmes.models import (
 )
 from service.security import hash_password
 from service.types import name_key
+from service.versioning import apply_changes, changes_text
 
 
 def open_programme(*, session: Session, actor: User, data: ProgrammeCreate) -> Programme:
@@ -144,17 +143,3 @@ def refuse_duplicate_name(
             " only in case, accents or spacing name the same organization",
             field="name",
         )
-
-
-def apply_changes(row: Any, changes: Mapping[str, Any]) -> list[str]:
-    """Set the given fields on the row; the names of those whose value differed, sorted."""
-    changed = sorted(name for name, value in changes.items() if getattr(row, name) != value)
-    for name, value in changes.items():
-        setattr(row, name, value)
-    return changed
-
-
-def changes_text(names: list[str]) -> str:
-    """An event's reason naming the fields that changed (never their values: a field may be
-    personal or secret)."""
-    return "changed " + ", ".join(names)

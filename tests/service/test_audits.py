@@ -216,7 +216,10 @@ def test_answers_are_locked_outside_draft(client: TestClient, session: Session) 
     answer(client, tenant, audit, COMPLETE)
     upload(client, tenant, audit["id"], PDF)
     fire(client, tenant, audit["id"], "submit", 3)
-    assert answer(client, tenant, audit, COMPLETE, version=4).status_code == 409
+    changed = [*COMPLETE[:2], {"question_id": "dl-01", "value": 80}, COMPLETE[3]]
+    assert answer(client, tenant, audit, changed, version=4).status_code == 409
+    # What was read can be written back unchanged: nothing changes, so nothing is refused.
+    assert answer(client, tenant, audit, COMPLETE, version=4).status_code == 200
 
 
 def test_upload_at_the_cap_is_accepted_and_one_byte_over_is_413(

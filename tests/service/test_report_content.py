@@ -114,11 +114,12 @@ def test_a_final_report_of_an_unfinished_engagement_is_refused_with_what_is_miss
 ) -> None:
     response = issue(client, BROKER, "final", engagement_in(demo, Phase.improvement_plans).id, "en")
     assert response.status_code == 409
+    # The demo broker reads Spanish: the reasons come in the user's language.
     assert response.json()["blocked_by"][:2] == [
-        "the engagement is in phase improvement_plans, not completed",
-        "the plan of Taller de Calzado Hermanos Ruiz is in_progress, not closed",
+        "el proceso está en la fase improvement_plans, no en completed",
+        "el plan de Taller de Calzado Hermanos Ruiz está en el estado in_progress, no en closed",
     ]
-    assert "no partnership decision for Zapatería La Esperanza" in response.json()["blocked_by"]
+    assert "no hay decisión de alianza para Zapatería La Esperanza" in response.json()["blocked_by"]
 
 
 def test_the_programme_report_is_a_donor_report_over_a_period(
