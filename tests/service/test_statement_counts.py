@@ -110,10 +110,12 @@ LOT = "/api/v1/lots/{lot_id}"
 # Every GET of the access matrix (a test checks it), with the rows it lists.
 READS: dict[str, Growth] = {
     "/api/v1/me": ADMIN,
-    "/api/v1/me/tokens": Growth(Role.admin, listed, 1),
+    # The grown world adds no token of the caller's own: this only pins the count.
+    "/api/v1/me/tokens": Growth(Role.admin, listed, 0),
     "/api/v1/programmes": Growth(SUPERUSER, items, 1),
     "/api/v1/programmes/{programme_id}": ADMIN,
-    "/api/v1/organizations": Growth(Role.admin, items, 1),
+    # Each copy adds a supplier and a tender's provider.
+    "/api/v1/organizations": Growth(Role.admin, items, 2),
     "/api/v1/organizations/{organization_id}": ADMIN,
     "/api/v1/users": Growth(Role.admin, items, 1),
     "/api/v1/users/{user_id}": ADMIN,
