@@ -76,17 +76,18 @@ def audit_firm(
         ),
     )
     clock.now_is(reviewed_on - timedelta(days=6), 11)
-    _answer(scene, audit, template, maturity)
+    _answer(scene, audit, template, maturity, name)
     _review(scene, audit, reviewed_on)
     return audit
 
 
-def _answer(scene: Scene, audit: Audit, template: Template, maturity: int) -> None:
-    """Every question answered, then the records each question requires attached."""
+def _answer(scene: Scene, audit: Audit, template: Template, maturity: int, name: str) -> None:
+    """Every question answered, then the records each question requires attached. The answers
+    vary with the firm's name, never its random id, so every demo holds the same audits."""
     answers = [
         AnswerIn(question_id=question.id, value=answer_value(template, question, maturity, seed))
         for _section, question in template.questions()
-        for seed in [zlib.crc32(f"{audit.purpose}{audit.organization_id}{question.id}".encode())]
+        for seed in [zlib.crc32(f"{audit.purpose.value}{name}{question.id}".encode())]
     ]
     session, broker = scene.session, scene.broker
     save_answers(session=session, actor=broker, audit=audit, answers=answers, version=audit.version)
