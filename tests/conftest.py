@@ -25,17 +25,19 @@ def _reset_caches() -> None:
 
 
 def _worker_database(url: str) -> str:
-    """Under pytest-xdist, each worker's own PostgreSQL database beside the given one."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if worker is None:
-        return url
+    """Under pytest-xdist, each worker's own PostgreSQL database beside the given one. Its
+    commits do not wait for the disk (`synchronous_commit`): a throwaway test database needs
+    no durability across a server crash, and every other guarantee stays the same."""
     import psycopg
 
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
     server, name = url.rsplit("/", 1)
-    own = f"{name}_{worker}"
+    own = name if worker is None else f"{name}_{worker}"
     with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{own}"')
+        if worker is not None:
+            connection.execute(f'DROP DATABASE IF EXISTS "{own}" WITH (FORCE)')
+            connection.execute(f'CREATE DATABASE "{own}"')
+        connection.execute(f'ALTER DATABASE "{own}" SET synchronous_commit = off')
     return f"{server}/{own}"
 
 
@@ -88,17 +90,14 @@ def cheap_password_hashing() -> None:
 
 
 def empty_all_tables(engine: sa.Engine) -> None:
-    """Delete every row, children first, as if the database were new."""
+    """Delete every row, children first, as if the database were new. DELETE rather than
+    TRUNCATE on PostgreSQL too: a test leaves a few rows, and truncating 47 tables costs more
+    than a second per test where deleting them costs milliseconds."""
     import service.models  # noqa: F401
 
-    tables = list(reversed(SQLModel.metadata.sorted_tables))
     with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{table.name}"' for table in tables)
-            connection.exec_driver_sql(f"TRUNCATE {names} CASCADE")
-        else:
-            for table in tables:
-                connection.execute(table.delete())
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 @pytest.fixture

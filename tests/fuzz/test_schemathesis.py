@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from service.app import app
-from service.demo import load_demo
+from tests.demo import demo_loaded
 from tests.server import running_server
 
 FUZZ_ADMIN = "admin@demo.supplierdev.org"
@@ -45,7 +45,7 @@ def test_the_halves_cover_every_operation() -> None:
 def test_schemathesis_finds_no_failure(
     engine: Engine, database_url: str, tmp_path: Path, half: str
 ) -> None:
-    load_demo()
+    demo_loaded(engine)
     with running_server(database_url, workers=1) as base:
         command = [
             str(Path(sys.executable).with_name("st")),

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Engine
 
 from service.app import app
-from service.demo import load_demo
+from tests.demo import demo_loaded
 from tests.server import running_server
 from tests.service.test_openapi_clients import PYTHON_CLIENT_CONFIG
 
@@ -52,7 +52,7 @@ def test_an_integrator_walks_an_audit_through_the_generated_client(
     monkeypatch.syspath_prepend(str(tmp_path))
     client_module = importlib.import_module(PACKAGE)
     models = importlib.import_module(f"{PACKAGE}.models")
-    load_demo()
+    demo_loaded(engine)
     with running_server(database_url, workers=1) as base:
         anonymous = client_module.Client(base_url=base, timeout=120)
         login = api("accounts.accounts_login").sync(

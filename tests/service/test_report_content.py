@@ -9,12 +9,12 @@ from sqlalchemy import Engine
 from sqlmodel import Session, delete, select
 
 from service.audits.models import Answer, Audit, AuditPurpose
-from service.demo import load_demo
 from service.engagements.models import Engagement
 from service.plans.models import Plan
 from service.programmes.models import Organization
 from service.reports.formats import kpi_label, money
 from service.reports.timecharts import nice_ticks
+from tests.demo import demo_loaded
 from tests.service.test_reports import BROKER, headers, issue, subject_of, text_of
 from workflows import AuditState, Phase
 
@@ -23,7 +23,7 @@ API = "/api/v1"
 
 @pytest.fixture
 def demo(engine: Engine, session: Session) -> Session:
-    load_demo()
+    demo_loaded(engine)
     session.rollback()
     return session
 

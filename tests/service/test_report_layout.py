@@ -11,7 +11,6 @@ from sqlmodel import Session, select
 from service.accounts.models import User
 from service.analyses.models import Analysis
 from service.audits.models import Audit
-from service.demo import load_demo
 from service.engagements.models import Engagement
 from service.plans.models import Plan
 from service.programmes.models import Organization
@@ -20,6 +19,7 @@ from service.reports import service as reports
 from service.reports.models import ReportKind
 from service.reports.rendering import render_html
 from service.roundtables.models import RoundTable
+from tests.demo import demo_loaded
 from tests.report_layout import chart_problems, charts_in, page_problems
 from workflows import Phase
 
@@ -34,7 +34,7 @@ OVERLONG = (
 
 @pytest.fixture
 def demo(engine: Engine, session: Session) -> Session:
-    load_demo()
+    demo_loaded(engine)
     session.rollback()
     return session
 

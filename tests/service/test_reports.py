@@ -21,7 +21,6 @@ from sqlmodel import Session, select
 from service.accounts.models import Role, User
 from service.analyses.models import Analysis
 from service.audits.models import Audit, AuditPurpose
-from service.demo import load_demo
 from service.engagements.models import Engagement
 from service.plans.models import Action, Plan
 from service.programmes.models import Organization, PaperSize, Programme
@@ -31,6 +30,7 @@ from service.reports.rendering import (
     TemplateFolderFetcher,
 )
 from service.roundtables.models import RoundTable
+from tests.demo import demo_loaded
 from tests.fuzz.hooks import mint_token
 
 API = "/api/v1"
@@ -76,7 +76,7 @@ def issue(client: TestClient, email: str, kind: str, subject: object, lang: str)
 
 @pytest.fixture
 def demo(engine: Engine, session: Session) -> Iterator[Session]:
-    load_demo()
+    demo_loaded(engine)
     session.rollback()
     return session
 

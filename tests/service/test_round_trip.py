@@ -13,7 +13,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from service.app import app
-from service.demo import DEMO_LOGINS, load_demo
+from service.demo import DEMO_LOGINS
+from tests.demo import demo_loaded
 
 API = "/api/v1"
 REASON = "Read and written back unchanged"
@@ -130,7 +131,7 @@ def round_trip(reader: Reader) -> None:
 def test_every_object_read_is_written_back_unchanged_without_refusal(
     engine: Engine, client: TestClient, login: tuple[str, str, str]
 ) -> None:
-    load_demo()
+    demo_loaded(engine)
     role, email, password = login
     reader = Reader(client, email, password)
     round_trip(reader)

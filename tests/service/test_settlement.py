@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlmodel import Session, select
 
-from service.demo import load_demo
 from service.engagements.models import Engagement, Participation
 from service.plans.models import Action, Plan
 from service.programmes.models import Organization
+from tests.demo import demo_loaded
 from tests.service.test_reports import BROKER, headers, issue, text_of
 from workflows import Phase, PlanState
 from workflows.plan_health import ActionStatus
@@ -23,7 +23,7 @@ FIRM = "Zapatería La Esperanza"
 
 @pytest.fixture
 def demo(engine: Engine, session: Session) -> Session:
-    load_demo()
+    demo_loaded(engine)
     session.rollback()
     return session
 
