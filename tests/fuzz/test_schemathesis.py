@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from service.app import app
-from tests.demo import demo_loaded
+from tests.snapshots import demo_loaded
 from tests.server import running_server
 
 FUZZ_ADMIN = "admin@demo.supplierdev.org"

@@ -11,12 +11,14 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from service.accounts.models import Role
 from service.app import app
 from service.programmes.models import OrganizationKind
 from tests.factories import Tenant, fill_tenant, make_superuser, make_supplier, make_tenant
+from tests.snapshots import Rows, detach_loaded
 
 SUPERUSER = "superuser"
 ROLES: list[Role | str] = [*Role, SUPERUSER]
@@ -923,14 +925,28 @@ UNAUTHENTICATED = {
 }
 
 
+# The world is built once per test process and its rows copied back for every later test:
+# the tests only read the objects they were given, and their writes are undone by the copy.
+_built: list[World] = []
+_rows = Rows()
+
+
 @pytest.fixture
-def world(session: Session) -> World:
+def world(engine: Engine, session: Session) -> World:
+    if _built:
+        _rows.put_back(engine)
+        return _built[0]
     _user, token = make_superuser(session)
     own, foreign = make_tenant(session, "Own"), make_tenant(session, "Foreign")
     for tenant in (own, foreign):
         fill_tenant(session, tenant)
     spare = make_supplier(session, own, "Spare supplier")
-    return World(own, foreign, token, spare.id)
+    built = World(own, foreign, token, spare.id)
+    for tenant in (own, foreign):
+        detach_loaded(session, tenant)
+    _rows.take(engine)
+    _built.append(built)
+    return built
 
 
 def _call(client: TestClient, world: World, endpoint: Endpoint, tenant: Tenant, role: Role | str):  # type: ignore[no-untyped-def]

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Engine
 
 from service.app import app
-from tests.demo import demo_loaded
+from tests.snapshots import demo_loaded
 from tests.server import running_server
 from tests.service.test_openapi_clients import PYTHON_CLIENT_CONFIG
 

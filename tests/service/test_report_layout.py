@@ -19,7 +19,7 @@ from service.reports import service as reports
 from service.reports.models import ReportKind
 from service.reports.rendering import render_html
 from service.roundtables.models import RoundTable
-from tests.demo import demo_loaded
+from tests.snapshots import demo_loaded
 from tests.report_layout import chart_problems, charts_in, page_problems
 from workflows import Phase
 

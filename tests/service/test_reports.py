@@ -30,7 +30,7 @@ from service.reports.rendering import (
     TemplateFolderFetcher,
 )
 from service.roundtables.models import RoundTable
-from tests.demo import demo_loaded
+from tests.snapshots import demo_loaded
 from tests.fuzz.hooks import mint_token
 
 API = "/api/v1"

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from service.app import app
 from service.demo import DEMO_LOGINS
-from tests.demo import demo_loaded
+from tests.snapshots import demo_loaded
 
 API = "/api/v1"
 REASON = "Read and written back unchanged"

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from service.engagements.models import Engagement, Participation
 from service.plans.models import Action, Plan
 from service.programmes.models import Organization
-from tests.demo import demo_loaded
+from tests.snapshots import demo_loaded
 from tests.service.test_reports import BROKER, headers, issue, text_of
 from workflows import Phase, PlanState
 from workflows.plan_health import ActionStatus
