@@ -242,3 +242,76 @@ def test_a_plan_is_approved_by_each_party_started_reviewed_and_closed(
     assert [(v.kpi, v.value) for v in session.exec(
         select(KpiValue).where(KpiValue.source == KpiSource.final)
     ).all()] == [("lead_time", "9")]  # fmt: skip
+
+
+def test_an_action_added_to_a_plan_changed_meanwhile_keeps_the_input_and_lists_the_plan_now(
+    client: TestClient, session: Session
+) -> None:
+    tenant = ready(session)
+    client.cookies.set("sd_session", tenant.tokens[Role.broker])
+    plan = open_supplier_plan(client, session, tenant, date(2027, 1, 1))
+    csrf = csrf_of(client, f"/plans/{plan.id}")
+    client.post(f"/plans/{plan.id}/actions", data=action_form(plan, csrf, title="First course"))
+    stale = client.post(
+        f"/plans/{plan.id}/actions", data=action_form(plan, csrf, title="Quality coaching")
+    )
+    assert stale.status_code == 412
+    assert 'id="changed"' in stale.text
+    assert "<li>First course (2027-01-04 – 2027-03-02)</li>" in stale.text
+    assert 'value="Quality coaching"' in stale.text
+    assert 'name="version" value="2"' in stale.text
+    fresh(session)
+    assert [a.title for a in session.exec(select(Action)).all()] == ["First course"]
+
+
+def test_a_review_dated_in_the_future_is_refused_with_the_notes_kept(
+    client: TestClient, session: Session
+) -> None:
+    tenant = ready(session)
+    client.cookies.set("sd_session", tenant.tokens[Role.broker])
+    today = today_in(session, tenant.programme.id)
+    plan = open_supplier_plan(client, session, tenant, today - timedelta(days=40))
+    row = session.get(Plan, plan.id)
+    assert row is not None
+    row.state = PlanState.in_progress
+    session.add(row)
+    session.commit()
+    page = client.get(f"/plans/{plan.id}")
+    assert "Missed reviews:</strong> 1 month(s) without a monthly review" in page.text
+    assert "no monthly review for 1 month" in page.text
+    refused = client.post(
+        f"/plans/{plan.id}/reviews",
+        data={"csrf": csrf_of(client, f"/plans/{plan.id}/review"), "version": str(plan.version),
+              "held_on": (today + timedelta(days=2)).isoformat(), "notes": "Visit planned"},
+        headers={"Accept-Language": "es"},
+    )  # fmt: skip
+    assert refused.status_code == 422
+    assert f"una revisión se registra una vez realizada; hoy es {today}" in refused.text
+    assert "Visit planned</textarea>" in refused.text
+    fresh(session)
+    assert session.exec(select(Review)).all() == []
+
+
+def test_plan_forms_of_another_programme_or_a_firm_without_the_right_answer_404_or_403(
+    client: TestClient, session: Session
+) -> None:
+    tenant = ready(session)
+    other = make_tenant(session, "Beta")
+    client.cookies.set("sd_session", tenant.tokens[Role.broker])
+    plan = open_supplier_plan(client, session, tenant, date(2027, 1, 1))
+    client.cookies.set("sd_session", other.tokens[Role.broker])
+    foreign = client.post(f"/plans/{plan.id}/actions", data=action_form(plan, csrf_of(client, "/")))
+    assert foreign.status_code == 404
+    client.cookies.set("sd_session", tenant.tokens[Role.supplier])
+    csrf = csrf_of(client, f"/plans/{plan.id}")
+    assert client.post(
+        f"/plans/{plan.id}/actions", data=action_form(plan, csrf)
+    ).status_code == 404  # fmt: skip
+    submitted = client.post(
+        f"/plans/{plan.id}/transitions/submit", data={"csrf": csrf, "version": "1"}
+    )
+    assert submitted.status_code == 403
+    assert "You may not do this." in submitted.text
+    fresh(session)
+    assert session.exec(select(Action)).all() == []
+    assert session.get(Plan, plan.id).state == PlanState.draft  # type: ignore[union-attr]
