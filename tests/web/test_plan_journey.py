@@ -2,19 +2,22 @@
 improvement_plans, the action editor's live funding total and its refusal in Spanish, and the
 Gantt view on a phone."""
 
+import re
 from datetime import timedelta
+from decimal import Decimal
 
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, col, select
 
 from service.accounts.models import Role
+from service.audits.models import Audit, AuditPurpose
 from service.engagements.models import Participation
 from service.plans.models import Action, Plan, PlanApproval, Review
 from service.programmes.calendar import today_in
-from tests.factories import make_plan_ready, make_tenant
+from tests.factories import Tenant, make_plan_ready, make_tenant
 from tests.web.conftest import accessible, fresh, sign_in
 from tests.web.plan_steps import plans_through_ui
-from workflows import ParticipationState, PlanState
+from workflows import AuditState, ParticipationState, PlanState
 
 
 def test_plans_are_drafted_approved_by_every_party_started_and_reviewed_through_the_pages(
@@ -116,3 +119,81 @@ def test_the_gantt_view_marks_today_and_late_actions_and_scrolls_inside_a_phone(
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.evaluate("document.querySelector('.gantt-wrap').scrollWidth") > 360
     accessible(page)
+
+
+def under_way(session: Session, state: PlanState) -> tuple[Tenant, Plan, Action]:
+    """A supplier plan in `state` that began 200 days ago, with one training action."""
+    tenant = make_tenant(session, "Alpha")
+    make_plan_ready(session, tenant)
+    assert tenant.engagement is not None
+    assert tenant.participation is not None
+    today = today_in(session, tenant.programme.id)
+    plan = Plan(
+        programme_id=tenant.programme.id, engagement_id=tenant.engagement.id,
+        participation_id=tenant.participation.id,
+        organization_id=tenant.participation.supplier_id,
+        starts_on=today - timedelta(days=200), state=state,
+        created_by=tenant.users[Role.broker].id,
+    )  # fmt: skip
+    session.add(plan)
+    session.flush()
+    action = Action(
+        programme_id=tenant.programme.id, plan_id=plan.id, category="training",
+        title="Production planning course", starts_on=plan.starts_on,
+        due_on=plan.starts_on + timedelta(days=90), estimated_cost=Decimal("800.00"),
+    )  # fmt: skip
+    session.add(action)
+    session.commit()
+    return tenant, plan, action
+
+
+def test_a_stale_progress_report_keeps_the_input_and_shows_the_saved_values(
+    page: Page, session: Session
+) -> None:
+    _tenant, _plan, action = under_way(session, PlanState.in_progress)
+    sign_in(page, "broker@alpha.test", next_path=f"/actions/{action.id}")
+    other = page.context.new_page()
+    other.goto(f"/actions/{action.id}")
+    other.get_by_label("Progress (percent)").fill("35")
+    other.get_by_role("button", name="Save").click()
+    expect(other.locator("table.actions")).to_contain_text("35 %")
+    page.get_by_label("Progress (percent)").fill("80")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#changed")).to_contain_text("35 %")
+    expect(page.get_by_label("Progress (percent)")).to_have_value("80")
+    accessible(page)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("table.actions")).to_contain_text("80 %")
+    fresh(session)
+    assert session.get(Action, action.id).progress == 80  # type: ignore[union-attr]
+
+
+def test_final_kpis_are_recorded_against_baseline_and_the_plan_is_closed(
+    page: Page, session: Session
+) -> None:
+    tenant, plan, _action = under_way(session, PlanState.final_review)
+    assert tenant.participation is not None
+    session.add(
+        Audit(programme_id=tenant.programme.id, engagement_id=plan.engagement_id,
+              participation_id=tenant.participation.id, organization_id=plan.organization_id,
+              template_id="supplier-evaluation", template_version=1,
+              purpose=AuditPurpose.final, state=AuditState.reviewed,
+              created_by=tenant.users[Role.broker].id)
+    )  # fmt: skip
+    session.commit()
+    sign_in(page, "broker@alpha.test", next_path=f"/plans/{plan.id}")
+    expect(page.locator("section[aria-labelledby=steps-heading] .reasons")).to_contain_text(
+        "1 KPI has a baseline but no final value: lead_time"
+    )
+    accessible(page)
+    page.get_by_label("Lead time (days)").fill("9")
+    page.get_by_label("Measured on").fill(today_in(session, tenant.programme.id).isoformat())
+    page.get_by_role("button", name="Record the final values").click()
+    expect(page.locator("section[aria-labelledby=kpis] tbody tr")).to_have_text(
+        re.compile(r"Lead time \(days\)\s*14\s*—\s*—\s*9")
+    )
+    page.get_by_role("button", name="Close the plan").click()
+    expect(page.locator("#plan-state")).to_have_text("Closed")
+    accessible(page)
+    fresh(session)
+    assert session.get(Plan, plan.id).state == PlanState.closed  # type: ignore[union-attr]
