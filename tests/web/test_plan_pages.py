@@ -315,3 +315,27 @@ def test_plan_forms_of_another_programme_or_a_firm_without_the_right_answer_404_
     fresh(session)
     assert session.exec(select(Action)).all() == []
     assert session.get(Plan, plan.id).state == PlanState.draft  # type: ignore[union-attr]
+
+
+def test_tracking_links_an_overdue_action_and_a_missed_review_to_their_plan(
+    client: TestClient, session: Session
+) -> None:
+    tenant = ready(session)
+    client.cookies.set("sd_session", tenant.tokens[Role.broker])
+    today = today_in(session, tenant.programme.id)
+    plan = open_supplier_plan(client, session, tenant, today - timedelta(days=100))
+    client.post(
+        f"/plans/{plan.id}/actions",
+        data=action_form(
+            plan, csrf_of(client, "/"), due_on=(today - timedelta(days=5)).isoformat()
+        ),
+    )
+    fresh(session)
+    row = session.get(Plan, plan.id)
+    assert row is not None
+    row.state = PlanState.in_progress
+    session.add(row)
+    session.commit()
+    tracking = client.get("/tracking").text
+    assert f'<a href="/plans/{plan.id}#actions">Production planning course</a>' in tracking
+    assert f'<a href="/plans/{plan.id}">Alpha supplier</a>' in tracking

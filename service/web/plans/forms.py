@@ -1,11 +1,19 @@
 """The plan forms' fields as the use cases take them: an action with its funding shares by
 payer, an action's progress report, a monthly review and KPI readings. Blank fields are left
-out, as an omitted JSON field would be, so the input models name what is missing."""
+out, as an omitted JSON field would be, so the input models name what is missing; a refusal
+becomes words beside the fields it names."""
 
 from typing import Any
 
+from pydantic import ValidationError
+
 from service.plans.models import ActionCreate, Payer, ReviewCreate
 from service.plans.views import ActionPublic
+from service.web.errors import MESSAGES
+from service.web.forms import field_errors
+from service.web.plans.views import reasons_in
+from service.web.sessions import Viewer
+from service.web.templating import gettext
 
 ACTION_FIELDS = (
     "category", "title", "description", "owner", "provider_id", "starts_on", "due_on",
@@ -91,3 +99,26 @@ def review_create(form: dict[str, str]) -> ReviewCreate:
     if form.get("next_steps", "").strip():
         body["next_steps"] = form["next_steps"]
     return ReviewCreate.model_validate(body)
+
+
+def refusal(page: Viewer, error: Exception) -> dict[str, Any]:
+    """A refused or invalid form in words: the page's message, the service's reasons in the
+    user's language, and the fields it names."""
+    page.session.rollback()
+    if isinstance(error, ValidationError):
+        errors = field_errors(error, page.language)
+        return {"error": gettext(page.language, MESSAGES[422]), "error_reasons": [],
+                "errors": errors}  # fmt: skip
+    status = getattr(error, "status", 422)
+    extra = getattr(error, "extra", {})
+    named = {
+        str(item["field"]).split(".")[0]: reasons_in([item["message"]], page.language)[0]
+        for item in extra.get("errors") or []
+    }
+    reasons = extra.get("blocked_by") or [getattr(error, "detail", "")]
+    return {
+        "error": gettext(page.language, MESSAGES.get(status, MESSAGES[500])),
+        "error_reasons": reasons_in(reasons, page.language),
+        "errors": named,
+        "status": status,
+    }

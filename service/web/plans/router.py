@@ -7,7 +7,6 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
 
 from service.accounts.models import Role
 from service.analyses.models import KpiSource
@@ -18,8 +17,6 @@ from service.plans import access, actions, reviews, service
 from service.plans import views as plan_views
 from service.plans.models import Action, ActionUpdate, FinalKpis, Plan, PlanCreate, PlanTrigger
 from service.programmes.calendar import today_in
-from service.web.errors import MESSAGES
-from service.web.forms import field_errors
 from service.web.plans import forms
 from service.web.plans.gantt import timeline
 from service.web.plans.views import (
@@ -27,10 +24,9 @@ from service.web.plans.views import (
     plan_page,
     plans_page,
     provider_name,
-    reasons_in,
 )
 from service.web.sessions import FormViewerDep, Viewer, ViewerDep
-from service.web.templating import gettext, render
+from service.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 UNIT = (Role.admin, Role.broker)
@@ -61,29 +57,6 @@ def _action(page: Viewer, action_id: uuid.UUID) -> tuple[Action, Plan, Engagemen
     return access.get_visible_action(page.session, page.user, action_id, _locking(page))
 
 
-def refusal(page: Viewer, error: Exception) -> dict[str, Any]:
-    """A refused or invalid form in words: the page's message, the service's reasons in the
-    user's language, and the fields it names."""
-    page.session.rollback()
-    if isinstance(error, ValidationError):
-        errors = field_errors(error, page.language)
-        return {"error": gettext(page.language, MESSAGES[422]), "error_reasons": [],
-                "errors": errors}  # fmt: skip
-    status = getattr(error, "status", 422)
-    extra = getattr(error, "extra", {})
-    named = {
-        str(item["field"]).split(".")[0]: reasons_in([item["message"]], page.language)[0]
-        for item in extra.get("errors") or []
-    }
-    reasons = extra.get("blocked_by") or [getattr(error, "detail", "")]
-    return {
-        "error": gettext(page.language, MESSAGES.get(status, MESSAGES[500])),
-        "error_reasons": reasons_in(reasons, page.language),
-        "errors": named,
-        "status": status,
-    }
-
-
 @router.get("/engagements/{engagement_id}/plans")
 def plans(engagement_id: uuid.UUID, page: ViewerDep) -> Response:
     """The engagement's improvement plans with their health, and the form that opens one."""
@@ -110,7 +83,7 @@ def open_plan(engagement_id: uuid.UUID, page: FormViewerDep) -> Response:
             session=page.session, actor=page.user, engagement=engagement, data=data
         )
     except (ValueError, ProblemError) as error:
-        found = refusal(page, error)
+        found = forms.refusal(page, error)
         engagement = _engagement(page, engagement_id)
         return render(
             page.request, "plans.html", page.language, page, status=found.pop("status", 422),
@@ -157,7 +130,7 @@ def transition(plan_id: uuid.UUID, trigger: PlanTrigger, page: FormViewerDep) ->
             version=forms.whole(page.form.get("version", "")),
         )  # fmt: skip
     except (ValueError, ProblemError) as error:
-        found_error = refusal(page, error)
+        found_error = forms.refusal(page, error)
         return _show(page, plan_id, found_error.pop("status", 422), **found_error)
     return RedirectResponse(f"/plans/{plan_id}", status_code=303)
 
@@ -172,7 +145,7 @@ def approve(plan_id: uuid.UUID, page: FormViewerDep) -> Response:
             version=forms.whole(page.form.get("version", "")),
         )  # fmt: skip
     except (ValueError, ProblemError) as error:
-        found_error = refusal(page, error)
+        found_error = forms.refusal(page, error)
         return _show(page, plan_id, found_error.pop("status", 422), **found_error)
     return RedirectResponse(f"/plans/{plan_id}#approvals", status_code=303)
 
@@ -189,7 +162,7 @@ def final_kpis(plan_id: uuid.UUID, page: FormViewerDep) -> Response:
             source=KpiSource.final, version=forms.whole(page.form.get("version", "")),
         )  # fmt: skip
     except (ValueError, ProblemError) as error:
-        found_error = refusal(page, error)
+        found_error = forms.refusal(page, error)
         return _show(page, plan_id, found_error.pop("status", 422), final_values=page.form,
                      **found_error)  # fmt: skip
     return RedirectResponse(f"/plans/{plan_id}#kpis", status_code=303)
@@ -225,7 +198,7 @@ def add_action(plan_id: uuid.UUID, page: FormViewerDep) -> Response:
         )  # fmt: skip
     except (ValueError, ProblemError) as error:
         stale = isinstance(error, PreconditionFailed)
-        found_error = refusal(page, error)
+        found_error = forms.refusal(page, error)
         status = found_error.pop("status", 422)
         return _action_form(page, plan_id, status, values=values, changed=stale, **found_error)
     return RedirectResponse(f"/plans/{plan_id}#actions", status_code=303)
@@ -262,7 +235,7 @@ def update_action(action_id: uuid.UUID, page: FormViewerDep) -> Response:
         )  # fmt: skip
     except (ValueError, ProblemError) as error:
         stale = isinstance(error, PreconditionFailed)
-        found_error = refusal(page, error)
+        found_error = forms.refusal(page, error)
         status = found_error.pop("status", 422)
         return _edit_form(page, action_id, status, values=values, changed=stale, **found_error)
     return RedirectResponse(f"/plans/{found.id}#actions", status_code=303)
@@ -296,7 +269,7 @@ def add_review(plan_id: uuid.UUID, page: FormViewerDep) -> Response:
             data=forms.review_create(page.form), version=forms.whole(page.form.get("version", "")),
         )  # fmt: skip
     except (ValueError, ProblemError) as error:
-        found_error = refusal(page, error)
+        found_error = forms.refusal(page, error)
         status = found_error.pop("status", 422)
         return _review_form(page, plan_id, status, values=dict(page.form), **found_error)
     return RedirectResponse(f"/plans/{plan_id}#reviews", status_code=303)
