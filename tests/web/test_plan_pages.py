@@ -339,3 +339,30 @@ def test_tracking_links_an_overdue_action_and_a_missed_review_to_their_plan(
     tracking = client.get("/tracking").text
     assert f'<a href="/plans/{plan.id}#actions">Production planning course</a>' in tracking
     assert f'<a href="/plans/{plan.id}">Alpha supplier</a>' in tracking
+
+
+def test_a_draft_plan_moves_but_not_so_that_an_action_falls_outside_it(
+    client: TestClient, session: Session
+) -> None:
+    tenant = ready(session)
+    client.cookies.set("sd_session", tenant.tokens[Role.broker])
+    plan = open_supplier_plan(client, session, tenant, date(2027, 1, 1))
+    csrf = csrf_of(client, f"/plans/{plan.id}")
+    client.post(f"/plans/{plan.id}/actions", data=action_form(plan, csrf))
+    refused = client.post(
+        f"/plans/{plan.id}/window",
+        data={"csrf": csrf, "version": "2", "starts_on": "2027-02-01", "months": "6"},
+    )
+    assert refused.status_code == 409
+    assert "would fall outside the plan (2027-02-01 to 2027-08-01)" in refused.text
+    assert 'value="2027-02-01"' in refused.text
+    moved = client.post(
+        f"/plans/{plan.id}/window",
+        data={"csrf": csrf, "version": "2", "starts_on": "2026-12-01", "months": "8"},
+        follow_redirects=False,
+    )
+    assert moved.status_code == 303
+    fresh(session)
+    row = session.get(Plan, plan.id)
+    assert row is not None
+    assert (row.starts_on, row.months, row.version) == (date(2026, 12, 1), 8, 3)

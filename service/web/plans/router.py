@@ -15,7 +15,15 @@ from service.engagements.models import Engagement
 from service.errors import NotFound, PreconditionFailed, ProblemError
 from service.plans import access, actions, reviews, service
 from service.plans import views as plan_views
-from service.plans.models import Action, ActionUpdate, FinalKpis, Plan, PlanCreate, PlanTrigger
+from service.plans.models import (
+    Action,
+    ActionUpdate,
+    FinalKpis,
+    Plan,
+    PlanCreate,
+    PlanTrigger,
+    PlanWindow,
+)
 from service.programmes.calendar import today_in
 from service.web.plans import forms
 from service.web.plans.gantt import timeline
@@ -132,6 +140,27 @@ def transition(plan_id: uuid.UUID, trigger: PlanTrigger, page: FormViewerDep) ->
     except (ValueError, ProblemError) as error:
         found_error = forms.refusal(page, error)
         return _show(page, plan_id, found_error.pop("status", 422), **found_error)
+    return RedirectResponse(f"/plans/{plan_id}", status_code=303)
+
+
+@router.post("/plans/{plan_id}/window")
+def change_window(plan_id: uuid.UUID, page: FormViewerDep) -> Response:
+    """Move or lengthen a draft plan; refused or stale, the dates typed are kept."""
+    found, engagement = _plan(page, plan_id)
+    values = {name: page.form.get(name, "") for name in ("starts_on", "months")}
+    try:
+        access.require_write(page.user, engagement, found)
+        data = PlanWindow.model_validate(
+            {"starts_on": values["starts_on"], "months": forms.whole(values["months"])}
+        )
+        service.change_window(
+            session=page.session, actor=page.user, plan=found, starts_on=data.starts_on,
+            months=data.months, version=forms.whole(page.form.get("version", "")),
+        )  # fmt: skip
+    except (ValueError, ProblemError) as error:
+        found_error = forms.refusal(page, error)
+        status = found_error.pop("status", 422)
+        return _show(page, plan_id, status, window_values=values, **found_error)
     return RedirectResponse(f"/plans/{plan_id}", status_code=303)
 
 
