@@ -36,6 +36,7 @@ PAGES = {
     "plan-action-new": "/plans/{plan}/actions/new",
     "plan-action": "/actions/{action}",
     "plan-review": "/plans/{plan}/review",
+    "plan-draft": "/plans/{draft}",
 }
 
 
@@ -100,7 +101,15 @@ def test_plan_pages_fit_a_phone_and_a_desk_in_english_and_spanish(
     make_plan_ready(session, tenant)
     assert tenant.engagement is not None
     plan, action = plan_under_way(session, tenant)
-    ids = {"engagement": tenant.engagement.id, "plan": plan.id, "action": action.id}
+    draft = Plan(
+        programme_id=tenant.programme.id, engagement_id=tenant.engagement.id,
+        organization_id=tenant.engagement.buyer_id, starts_on=plan.starts_on + timedelta(days=90),
+        created_by=tenant.users[Role.broker].id,
+    )  # fmt: skip
+    session.add(draft)
+    session.commit()
+    ids = {"engagement": tenant.engagement.id, "plan": plan.id, "action": action.id,
+           "draft": draft.id}  # fmt: skip
     SHOTS.mkdir(parents=True, exist_ok=True)
     for width in (1280, 360):
         context = browser.new_context(
