@@ -82,26 +82,16 @@ def plan_page(page: Viewer, plan: Plan, engagement: Engagement) -> dict[str, Any
             *(s.organization_id for a in public.actions for s in a.funding if s.organization_id),
         ],
     )
-    approvals = queries.approvals_of(session, [plan.id])
-    people = actor_names(session, [row.user_id for row in approvals])
-    people.update(actor_names(session, [row.broker_id for row in public.reviews]))
     checks = [
         (check, reasons_in(check.blocked_by, language))
         for check in available_for_plan(queries.snapshot(session, plan, engagement))
         if check.trigger in BUTTONS
     ]
-    party = my_party(page, engagement, plan)
-    approved = {row.party.value for row in approvals}
     return {
         "plan": public,
         "engagement": engagement,
         "firm": names.get(plan.organization_id, ""),
         "names": names,
-        "people": people,
-        "approvals": approvals,
-        "awaited": [p.value for p in access.approvals_needed(plan) if p.value not in approved],
-        "may_approve": plan.state == PlanState.submitted and party and party not in approved,
-        "my_party": party,
         "checks": checks,
         "may_write": access.may_write(page.user, engagement, plan),
         "may_act": engagement_access.may_act(page.user, engagement),
@@ -111,7 +101,28 @@ def plan_page(page: Viewer, plan: Plan, engagement: Engagement) -> dict[str, Any
         "totals": totals(public.actions),
         "kpis": kpis_of(page, plan, engagement, public.currency),
         "final_open": plan.state == PlanState.final_review,
+        **approvals_of(page, plan, engagement, public.reviews),
         **ALL,
+    }
+
+
+def approvals_of(
+    page: Viewer, plan: Plan, engagement: Engagement, reviews: list[Any]
+) -> dict[str, Any]:
+    """Who approved the plan and when, whose approval is awaited, whether the viewer may
+    approve it now; and the names of the people behind approvals and reviews."""
+    approvals = queries.approvals_of(page.session, [plan.id])
+    people = actor_names(
+        page.session, [row.user_id for row in approvals] + [row.broker_id for row in reviews]
+    )
+    party = my_party(page, engagement, plan)
+    approved = {row.party.value for row in approvals}
+    return {
+        "people": people,
+        "approvals": approvals,
+        "awaited": [p.value for p in access.approvals_needed(plan) if p.value not in approved],
+        "may_approve": plan.state == PlanState.submitted and party and party not in approved,
+        "my_party": party,
     }
 
 
