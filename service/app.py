@@ -34,6 +34,7 @@ from service.web import errors as web_errors
 from service.web.admin.router import router as web_admin_router
 from service.web.audits.router import router as web_audits_router
 from service.web.enrolment.router import router as web_enrolment_router
+from service.web.plans.router import router as web_plans_router
 from service.web.roundtables.router import router as web_roundtables_router
 from service.web.router import router as web_router
 from service.web.workbench.router import router as web_workbench_router
@@ -79,6 +80,7 @@ def create_app() -> FastAPI:
     app.include_router(web_admin_router)
     app.include_router(web_audits_router)
     app.include_router(web_roundtables_router)
+    app.include_router(web_plans_router)
     install_error_handlers(app)
     web_errors.install(app)
     app.add_middleware(IdempotencyMiddleware)

@@ -45,6 +45,12 @@ PAGES: list[tuple[str, Callable[[Tenant], dict[str, Any]], dict[Role | str, int]
     ("/audits/{a}", lambda t: {"a": t.audit.id}, only(*UNIT)),  # type: ignore[union-attr]
     ("/engagements/{e}/round-tables", lambda t: {"e": t.engagement.id}, only(*UNIT)),  # type: ignore[union-attr]
     ("/round-tables/{r}", lambda t: {"r": t.round_table.id}, only(*UNIT)),  # type: ignore[union-attr]
+    ("/engagements/{e}/plans", lambda t: {"e": t.engagement.id}, only(*UNIT, Role.buyer)),  # type: ignore[union-attr]
+    ("/plans/{p}", lambda t: {"p": t.plan.id}, only(*UNIT, Role.buyer, Role.supplier)),  # type: ignore[union-attr]
+    ("/plans/{p}/gantt", lambda t: {"p": t.plan.id}, only(*UNIT, Role.buyer, Role.supplier)),  # type: ignore[union-attr]
+    ("/plans/{p}/actions/new", lambda t: {"p": t.plan.id}, only(*UNIT)),  # type: ignore[union-attr]
+    ("/plans/{p}/review", lambda t: {"p": t.plan.id}, only(*UNIT)),  # type: ignore[union-attr]
+    ("/actions/{a}", lambda t: {"a": t.action.id}, only(*UNIT)),  # type: ignore[union-attr]
     ("/admin/engagements/new", lambda t: {}, only(Role.admin)),
     ("/admin/organizations", lambda t: {}, only(Role.admin)),
     (

@@ -1,0 +1,1 @@
+"""Improvement-plan pages."""
