@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine
 
 from service.app import app
-from tests.snapshots import demo_loaded
 from tests.server import running_server
+from tests.snapshots import demo_loaded
 
 FUZZ_ADMIN = "admin@demo.supplierdev.org"
 MAX_EXAMPLES = os.environ.get("SUPPLIERDEV_FUZZ_EXAMPLES", "10")

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import Engine
 
 from service.app import app
-from tests.snapshots import demo_loaded
 from tests.server import running_server
 from tests.service.test_openapi_clients import PYTHON_CLIENT_CONFIG
+from tests.snapshots import demo_loaded
 
 ADMIN = {"email": "admin@demo.supplierdev.org", "password": "demo-admin-pass"}
 PACKAGE = "supplierdev_client"

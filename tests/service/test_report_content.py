@@ -14,8 +14,8 @@ from service.plans.models import Plan
 from service.programmes.models import Organization
 from service.reports.formats import kpi_label, money
 from service.reports.timecharts import nice_ticks
-from tests.snapshots import demo_loaded
 from tests.service.test_reports import BROKER, headers, issue, subject_of, text_of
+from tests.snapshots import demo_loaded
 from workflows import AuditState, Phase
 
 API = "/api/v1"

@@ -19,8 +19,8 @@ from service.reports import service as reports
 from service.reports.models import ReportKind
 from service.reports.rendering import render_html
 from service.roundtables.models import RoundTable
-from tests.snapshots import demo_loaded
 from tests.report_layout import chart_problems, charts_in, page_problems
+from tests.snapshots import demo_loaded
 from workflows import Phase
 
 ADMIN = "admin@demo.supplierdev.org"

@@ -30,8 +30,8 @@ from service.reports.rendering import (
     TemplateFolderFetcher,
 )
 from service.roundtables.models import RoundTable
-from tests.snapshots import demo_loaded
 from tests.fuzz.hooks import mint_token
+from tests.snapshots import demo_loaded
 
 API = "/api/v1"
 HEADINGS = {

@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 from service.engagements.models import Engagement, Participation
 from service.plans.models import Action, Plan
 from service.programmes.models import Organization
-from tests.snapshots import demo_loaded
 from tests.service.test_reports import BROKER, headers, issue, text_of
+from tests.snapshots import demo_loaded
 from workflows import Phase, PlanState
 from workflows.plan_health import ActionStatus
 
