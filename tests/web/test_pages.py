@@ -45,6 +45,11 @@ PAGES: list[tuple[str, Callable[[Tenant], dict[str, Any]], dict[Role | str, int]
     ("/audits/{a}", lambda t: {"a": t.audit.id}, only(*UNIT)),  # type: ignore[union-attr]
     ("/engagements/{e}/round-tables", lambda t: {"e": t.engagement.id}, only(*UNIT)),  # type: ignore[union-attr]
     ("/round-tables/{r}", lambda t: {"r": t.round_table.id}, only(*UNIT)),  # type: ignore[union-attr]
+    ("/engagements/{e}/targets", lambda t: {"e": t.engagement.id}, only(*UNIT)),  # type: ignore[union-attr]
+    ("/engagements/{e}/analyses", lambda t: {"e": t.engagement.id}, only(*UNIT)),  # type: ignore[union-attr]
+    ("/analyses/{a}", lambda t: {"a": t.analysis.id}, only(*UNIT)),  # type: ignore[union-attr]
+    ("/engagements/{e}/decisions", lambda t: {"e": t.engagement.id}, only(*UNIT, Role.buyer)),  # type: ignore[union-attr]
+    ("/engagements/{e}/reports", lambda t: {"e": t.engagement.id}, only(*UNIT)),  # type: ignore[union-attr]
     ("/admin/engagements/new", lambda t: {}, only(Role.admin)),
     ("/admin/organizations", lambda t: {}, only(Role.admin)),
     (
