@@ -28,7 +28,7 @@ def targets_and_analyses_through_ui(
     home = f"/engagements/{engagement_id}"
     page.goto(f"{home}/targets")
     accessible(page)
-    for firm in page.locator("section.panel h2").all_inner_texts():
+    for firm in page.locator("section.panel[aria-labelledby^=firm-] h2").all_inner_texts():
         _agree_target(page, firm, kpi, target, due_on)
     page.goto(home)
     page.get_by_role("button", name="Start the improvement analysis").click()
@@ -50,13 +50,14 @@ def targets_and_analyses_through_ui(
 
 def _agree_target(page: Page, firm: str, kpi: str, value: str, due_on: date) -> None:
     """Agree one KPI target with a selected supplier at the first round table offered."""
-    page.get_by_text(f"Agree a target with {firm}", exact=True).click()
-    form = page.locator("section.panel", has=page.get_by_role("heading", name=firm, exact=True))
-    kpi_form = form.locator("form.target-form").first
+    kpi_form = page.locator("#agree form.target-form").first
+    kpi_form.get_by_label("Supplier").select_option(label=firm)
+    kpi_form.get_by_label("Agreed at the round table").select_option(index=0)
     kpi_form.get_by_label("KPI").select_option(kpi)
     kpi_form.get_by_label("Target value").fill(value)
     kpi_form.get_by_label("Due on").fill(due_on.isoformat())
     kpi_form.get_by_role("button", name="Agree the target").click()
+    form = page.locator("section.panel", has=page.get_by_role("heading", name=firm, exact=True))
     expect(form.locator(".cards")).to_contain_text(f"{value} ")
     accessible(page)
 

@@ -17,6 +17,7 @@ from service.kpis import kpi_catalogue
 from service.targets import service
 from service.targets.models import Target
 from service.web.errors import MESSAGES
+from service.web.forms import MESSAGES as FORM_MESSAGES
 from service.web.reasons import all_translated
 from service.web.sessions import FormViewerDep, Viewer, ViewerDep
 from service.web.targets import views
@@ -59,18 +60,19 @@ def targets(engagement_id: uuid.UUID, page: ViewerDep) -> Response:
     return _show(page, _engagement(page, engagement_id))
 
 
-@router.post("/engagements/{engagement_id}/participations/{participation_id}/targets")
-def record(engagement_id: uuid.UUID, participation_id: uuid.UUID, page: FormViewerDep) -> Response:
-    """Agree a target at a round table; invalid input comes back beside its fields."""
+@router.post("/engagements/{engagement_id}/targets")
+def record(engagement_id: uuid.UUID, page: FormViewerDep) -> Response:
+    """Agree a target with a selected supplier at a round table; invalid input comes back
+    beside its fields."""
     engagement = _engagement(page, engagement_id)
-    participation = engagement_access.get_visible_participation(
-        page.session, page.user, engagement, participation_id
-    )
     values = {name: page.form.get(name, "") for name in views.FIELDS}
-    form_id = f"{participation_id}-{values['kind']}"
+    failed: dict[str, Any] = {"form": f"new-{values['kind']}", "values": values, "errors": {}}
     try:
         engagement_access.require_action(page.user, engagement)
         data = views.CREATE.validate_python(views.create_body(page.form))
+        participation = engagement_access.get_visible_participation(
+            page.session, page.user, engagement, uuid.UUID(values["participation_id"])
+        )
         target = service.record_target(
             session=page.session, actor=page.user, engagement=engagement,
             participation=participation, data=data,
@@ -78,12 +80,14 @@ def record(engagement_id: uuid.UUID, participation_id: uuid.UUID, page: FormView
     except ValidationError as error:
         page.session.rollback()
         kpi = kpi_catalogue().get(values["kpi"]) if values["kind"] == "kpi" else None
-        errors = views.errors_of(error, page.language, kpi)
-        failed = {"form": form_id, "values": values, "errors": errors}
+        failed["errors"] = views.errors_of(error, page.language, kpi)
+        return _show(page, engagement, 422, failed=failed)
+    except ValueError:  # not a participation's id
+        page.session.rollback()
+        failed["errors"] = {"participation_id": gettext(page.language, FORM_MESSAGES["enum"])}
         return _show(page, engagement, 422, failed=failed)
     except ProblemError as error:
         page.session.rollback()
-        failed = {"form": form_id, "values": values, "errors": {}}
         return _show(page, engagement, error.status, failed=failed, **_refusal(page, error))
     return RedirectResponse(
         f"/engagements/{engagement_id}/targets#target-{target.id}", status_code=303

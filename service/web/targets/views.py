@@ -69,6 +69,7 @@ def targets_page(page: Viewer, engagement: Engagement) -> dict[str, Any]:
     return {
         "engagement": engagement,
         "firms": firms,
+        "firm_choices": [(firm.id, firm.supplier_name) for firm in firms],
         "targets": {
             firm.id: [t for t in targets if t.participation_id == firm.id] for firm in firms
         },
@@ -127,7 +128,17 @@ def change_body(form: Mapping[str, str], kind: str, kpi: str | None) -> dict[str
     return body
 
 
-FIELDS = ("round_table_id", "kind", "kpi", "section_id", "value", "due_on", "party", "text")
+FIELDS = (
+    "participation_id",
+    "round_table_id",
+    "kind",
+    "kpi",
+    "section_id",
+    "value",
+    "due_on",
+    "party",
+    "text",
+)
 MESSAGES = {
     "missing": N_("This field is required."),
     "date_from_datetime_parsing": N_("Enter a date."),
