@@ -6,6 +6,7 @@ form that keeps the input, and the flow in a real Chromium with axe-core."""
 import re
 from datetime import date
 
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
@@ -17,6 +18,7 @@ from service.engagements.models import Participation
 from service.settings import get_settings
 from service.targets.models import Target, TargetKind
 from tests.factories import Tenant, make_reviewed_audit
+from tests.service.test_statement_counts import counting
 from tests.web.conftest import accessible, fresh, sign_in
 from tests.web.test_target_pages import at_round_tables, csrf_of
 from workflows import AnalysisState, ParticipationState, Phase
@@ -230,3 +232,30 @@ def test_the_broker_analyses_a_supplier_in_chromium(page: Page, session: Session
     accessible(page)
     fresh(session)
     assert session.exec(select(Analysis.state)).one() == AnalysisState.approved
+
+
+def test_the_analysis_page_issues_as_many_statements_however_many_audits_and_findings(
+    client: TestClient, session: Session, engine: sa.Engine
+) -> None:
+    tenant = in_analysis(session)
+    client.cookies.set("sd_session", tenant.tokens[Role.broker])
+    analysis = opened(client, session, tenant)
+    url = f"/analyses/{analysis.id}"
+    counts = []
+    for _round in range(2):
+        client.get(url)
+        with counting(engine) as statements:
+            assert client.get(url).status_code == 200
+        counts.append(len(statements))
+        for _copy in range(3):  # more audits of the firm, each answered, with a file and a finding
+            audit, evidence = make_reviewed_audit(session, tenant, get_settings().upload_dir)
+            session.add(Answer(audit_id=audit.id, question_id="mgmt-02", value=1,
+                               answered_by=tenant.users[Role.broker].id))  # fmt: skip
+            finding = Finding(analysis_id=analysis.id, area="other", severity="minor",
+                              description="Seen again", created_by=tenant.users[Role.broker].id)  # fmt: skip
+            session.add(finding)
+            session.flush()
+            session.add(FindingLink(finding_id=finding.id, audit_id=audit.id,
+                                    question_id="mgmt-01", evidence_id=evidence.id))  # fmt: skip
+            session.commit()
+    assert counts[0] == counts[1]

@@ -8,7 +8,6 @@ from typing import Any
 from service.analyses import queries, service, views
 from service.analyses.models import Analysis, FindingArea, Severity
 from service.audits import queries as audit_queries
-from service.audits import views as audit_views
 from service.audits.service import template_for
 from service.engagements import access as engagement_access
 from service.engagements import queries as engagement_queries
@@ -60,11 +59,13 @@ def analysis_page(page: Viewer, analysis: Analysis, engagement: Engagement) -> d
     session, language = page.session, page.language
     public = views.public(session, analysis)
     audits = [
-        audit_views.audit_public(session, audit)
+        audit
         for audit in audit_queries.audits_of(session, page.user, engagement)
         if audit.organization_id == analysis.organization_id
     ]
-    questions = _questions(audits, language)
+    ids = [audit.id for audit in audits]
+    questions = _questions(audits, audit_queries.answered_questions(session, ids), language)
+    files = audit_queries.evidence_of_audits(session, ids)
     firm_kind = "supplier" if analysis.participation_id else "buyer"
     targeted = (
         targeted_kpis(session, analysis.participation_id) if analysis.participation_id else set()
@@ -76,9 +77,8 @@ def analysis_page(page: Viewer, analysis: Analysis, engagement: Engagement) -> d
         "analysis": public,
         "engagement": engagement,
         "firm": _firm_name(page, analysis, engagement),
-        "audits": audits,
         "questions": questions,
-        "evidence": {row.id: row for audit in audits for row in audit.evidence},
+        "evidence": {row.id: row for row in files},
         "areas": [("other", ""), *section_titles(language).items()],
         "area_titles": section_titles(language),
         "severities": SEVERITIES,
@@ -101,15 +101,14 @@ def _firm_name(page: Viewer, analysis: Analysis, engagement: Engagement) -> str:
     return names.get(analysis.organization_id, "")
 
 
-def _questions(audits: list[Any], language: str) -> dict[tuple[Any, str], str]:
+def _questions(audits: list[Any], answered: list[Any], language: str) -> dict[tuple[Any, str], str]:
     """The answered questions of the firm's audits by (audit, question), worded."""
+    templates = {a.id: template_for(a.template_id, a.template_version) for a in audits}
     found: dict[tuple[Any, str], str] = {}
-    for audit in audits:
-        template = template_for(audit.template_id, audit.template_version)
-        for answer in audit.answers:
-            question = template.question(answer.question_id)
-            if question is not None:
-                found[(audit.id, answer.question_id)] = text(question.text, language)
+    for row in answered:
+        question = templates[row.audit_id].question(row.question_id)
+        if question is not None:
+            found[(row.audit_id, row.question_id)] = text(question.text, language)
     return found
 
 
