@@ -149,3 +149,24 @@ def test_a_file_chosen_from_the_keyboard_and_a_dropped_file_upload(
     expect(page.locator("#evidence-qa-01 .files")).to_contain_text("dropped.pdf")
     accessible(page)
     assert files_of(session, "qa-01") == ["records.pdf", "dropped.pdf"]
+
+
+def test_an_upload_without_the_csrf_token_stores_nothing_and_files_stay_hidden(
+    client: TestClient, session: Session
+) -> None:
+    tenant = draft_audit(session)
+    other = draft_audit(session, "Beta")
+    client.cookies.set("sd_session", tenant.tokens[Role.broker])
+    forged = client.post(
+        f"/audits/{tenant.audit.id}/evidence?question_id=qa-01&filename=x.pdf",  # type: ignore[union-attr]
+        content=TINY_PDF,
+        headers={"Content-Type": "application/octet-stream"},
+    )
+    assert forged.status_code == 403
+    assert files_of(session, "qa-01") == []
+    url = f"/audits/{tenant.audit.id}/evidence/{tenant.evidence.id}"  # type: ignore[union-attr]
+    assert client.get(url).content == TINY_PDF
+    for token in (other.tokens[Role.broker], tenant.tokens[Role.supplier],
+                  tenant.tokens[Role.buyer]):  # fmt: skip
+        client.cookies.set("sd_session", token)
+        assert client.get(url).status_code == 404
