@@ -57,6 +57,7 @@ BUYER_TEXT = {
 }
 NO_FINDING = re.compile(r"^the analysis of (?P<firm>.+) has no finding$")
 NO_BASELINE = re.compile(r"^\d+ targeted KPIs? (?:has|have) no baseline: (?P<names>.+)$")
+NOT_SELECTED = re.compile(r"^targets are agreed with selected suppliers; this one is \w+$")
 NEEDS_REASON = re.compile(r"^(?P<trigger>\w+) needs a reason$")
 
 
@@ -78,6 +79,8 @@ def translated(reason: str, language: str) -> str:
     if match := NO_BASELINE.match(reason):
         names = ", ".join(kpi_name(key, language) for key in match["names"].split(", "))
         return gettext(language, N_("targeted KPIs without a baseline: %(names)s"), names=names)
+    if NOT_SELECTED.match(reason):
+        return gettext(language, N_("targets are agreed with selected suppliers only"))
     if NEEDS_REASON.match(reason):
         return gettext(language, N_("a reason is required"))
     return reason

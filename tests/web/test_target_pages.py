@@ -132,9 +132,11 @@ def test_a_target_of_a_candidate_that_is_not_selected_is_refused(
     session.add(tenant.participation)
     session.commit()
     client.cookies.set("sd_session", tenant.tokens[Role.broker])
-    answer = client.post(record_url(tenant), data=kpi_form(client, tenant, "95"))
+    answer = client.post(
+        record_url(tenant), data=kpi_form(client, tenant, "95"), headers={"Accept-Language": "es"}
+    )
     assert answer.status_code == 409
-    assert 'role="alert"' in answer.text
+    assert "<li>las metas se acuerdan solo con proveedores seleccionados</li>" in answer.text
     fresh(session)
     assert session.exec(select(Target)).all() == []
 
