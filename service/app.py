@@ -32,11 +32,15 @@ from service.tenders.router import router as tenders_router
 from service.tracking.router import router as tracking_router
 from service.web import errors as web_errors
 from service.web.admin.router import router as web_admin_router
+from service.web.analyses.router import router as web_analyses_router
 from service.web.audits.router import router as web_audits_router
+from service.web.decisions.router import router as web_decisions_router
 from service.web.enrolment.router import router as web_enrolment_router
 from service.web.plans.router import router as web_plans_router
+from service.web.reports.router import router as web_reports_router
 from service.web.roundtables.router import router as web_roundtables_router
 from service.web.router import router as web_router
+from service.web.targets.router import router as web_targets_router
 from service.web.workbench.router import router as web_workbench_router
 
 API_PREFIX = "/api/v1"
@@ -81,6 +85,10 @@ def create_app() -> FastAPI:
     app.include_router(web_audits_router)
     app.include_router(web_roundtables_router)
     app.include_router(web_plans_router)
+    app.include_router(web_targets_router)
+    app.include_router(web_analyses_router)
+    app.include_router(web_decisions_router)
+    app.include_router(web_reports_router)
     install_error_handlers(app)
     web_errors.install(app)
     app.add_middleware(IdempotencyMiddleware)

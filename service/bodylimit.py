@@ -21,7 +21,10 @@ Send = Callable[[Message], Awaitable[None]]
 App = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 # POST routes that take a raw file as their body; each caps it itself (upload_max_bytes).
-RAW_UPLOADS = (re.compile(r"/api/v1/audits/[^/]+/evidence"),)
+RAW_UPLOADS = (
+    re.compile(r"/api/v1/audits/[^/]+/evidence"),
+    re.compile(r"/audits/[^/]+/evidence"),  # the audit page's upload (service/web/audits)
+)
 
 
 class BodyTooLarge(Exception):

@@ -67,3 +67,26 @@ def evidence_of(session: Session, audit: Audit) -> list[Any]:
         .order_by(col(Evidence.created_at), col(Evidence.id))
     )
     return list(session.execute(statement).all())
+
+
+def answered_questions(session: Session, audit_ids: list[Any]) -> list[Any]:
+    """The questions many audits answered, as (audit_id, question_id) rows."""
+    statement = (
+        sa.select(col(Answer.audit_id), col(Answer.question_id))
+        .where(col(Answer.audit_id).in_(audit_ids))
+        .order_by(col(Answer.audit_id), col(Answer.question_id))
+    )
+    return list(session.execute(statement).all())
+
+
+def evidence_of_audits(session: Session, audit_ids: list[Any]) -> list[Any]:
+    """The evidence files of many audits, oldest first: id, audit, question and file name."""
+    statement = (
+        sa.select(
+            col(Evidence.id), col(Evidence.audit_id), col(Evidence.question_id),
+            col(Evidence.filename),
+        )
+        .where(col(Evidence.audit_id).in_(audit_ids))
+        .order_by(col(Evidence.created_at), col(Evidence.id))
+    )  # fmt: skip
+    return list(session.execute(statement).all())

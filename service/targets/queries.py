@@ -32,3 +32,17 @@ def revisions_of(session: Session, target: Target) -> list[TargetRevision]:
     """Every previous value of the target, oldest first."""
     statement = select(TargetRevision).where(TargetRevision.target_id == target.id)
     return list(session.exec(statement.order_by(col(TargetRevision.version))).all())
+
+
+def targets_of_engagement(session: Session, engagement_id: Any) -> list[Target]:
+    """Every target of an engagement, oldest first (its pages show them by participation)."""
+    statement = select(Target).where(Target.engagement_id == engagement_id)
+    return list(session.exec(statement.order_by(col(Target.created_at), col(Target.id))).all())
+
+
+def revisions_of_targets(session: Session, target_ids: list[Any]) -> list[TargetRevision]:
+    """The previous values of many targets, oldest first."""
+    statement = select(TargetRevision).where(col(TargetRevision.target_id).in_(target_ids))
+    return list(
+        session.exec(statement.order_by(col(TargetRevision.changed_at), col(TargetRevision.id)))
+    )

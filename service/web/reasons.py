@@ -5,6 +5,7 @@ rebuilt from a translated sentence with the firms' names kept as they are."""
 
 import re
 
+from service.kpis import kpi_catalogue
 from service.web.labels import N_
 from service.web.templating import gettext
 
@@ -14,6 +15,8 @@ FIXED = (
     N_("no supplier is selected"),
     N_("no round table has been held with minutes"),
     N_("no held phase is recorded to resume to"),
+    N_("the engagement is not in phase improvement_analysis"),
+    N_("the analysis is approved; reopen it to change it"),
 )
 # "2 candidates have no reviewed evaluation audit: A, B" and the singular form.
 SHORTFALL = re.compile(
@@ -52,6 +55,9 @@ BUYER_TEXT = {
     "has no approved analysis": N_("the buyer %(name)s has no approved analysis"),
     "has no closed plan": N_("the buyer %(name)s has no closed plan"),
 }
+NO_FINDING = re.compile(r"^the analysis of (?P<firm>.+) has no finding$")
+NO_BASELINE = re.compile(r"^\d+ targeted KPIs? (?:has|have) no baseline: (?P<names>.+)$")
+NOT_SELECTED = re.compile(r"^targets are agreed with selected suppliers; this one is \w+$")
 NEEDS_REASON = re.compile(r"^(?P<trigger>\w+) needs a reason$")
 
 
@@ -68,9 +74,22 @@ def translated(reason: str, language: str) -> str:
         return gettext(language, BUYER_TEXT[match["what"]], name=match["name"] or "").replace(
             "  ", " "
         )
+    if match := NO_FINDING.match(reason):
+        return gettext(language, N_("the analysis of %(firm)s has no finding"), firm=match["firm"])
+    if match := NO_BASELINE.match(reason):
+        names = ", ".join(kpi_name(key, language) for key in match["names"].split(", "))
+        return gettext(language, N_("targeted KPIs without a baseline: %(names)s"), names=names)
+    if NOT_SELECTED.match(reason):
+        return gettext(language, N_("targets are agreed with selected suppliers only"))
     if NEEDS_REASON.match(reason):
         return gettext(language, N_("a reason is required"))
     return reason
+
+
+def kpi_name(key: str, language: str) -> str:
+    """A KPI's name in the language, or its key when the catalogue has no such KPI."""
+    kpi = kpi_catalogue().get(key)
+    return str(getattr(kpi.name, language)) if kpi else key
 
 
 def all_translated(reasons: list[str] | tuple[str, ...], language: str) -> list[str]:

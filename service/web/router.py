@@ -31,7 +31,11 @@ from service.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 STATIC = Path(__file__).with_name("static")
-ASSETS = {"htmx.min.js": "text/javascript", "web.css": "text/css"}
+ASSETS = {
+    "htmx.min.js": "text/javascript",
+    "evidence.js": "text/javascript",
+    "web.css": "text/css",
+}
 Text = Annotated[str, Form()]
 
 

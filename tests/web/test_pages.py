@@ -51,6 +51,11 @@ PAGES: list[tuple[str, Callable[[Tenant], dict[str, Any]], dict[Role | str, int]
     ("/plans/{p}/actions/new", lambda t: {"p": t.plan.id}, only(*UNIT)),  # type: ignore[union-attr]
     ("/plans/{p}/review", lambda t: {"p": t.plan.id}, only(*UNIT)),  # type: ignore[union-attr]
     ("/actions/{a}", lambda t: {"a": t.action.id}, only(*UNIT)),  # type: ignore[union-attr]
+    ("/engagements/{e}/targets", lambda t: {"e": t.engagement.id}, only(*UNIT)),  # type: ignore[union-attr]
+    ("/engagements/{e}/analyses", lambda t: {"e": t.engagement.id}, only(*UNIT)),  # type: ignore[union-attr]
+    ("/analyses/{a}", lambda t: {"a": t.analysis.id}, only(*UNIT)),  # type: ignore[union-attr]
+    ("/engagements/{e}/decisions", lambda t: {"e": t.engagement.id}, only(*UNIT, Role.buyer)),  # type: ignore[union-attr]
+    ("/engagements/{e}/reports", lambda t: {"e": t.engagement.id}, only(*UNIT)),  # type: ignore[union-attr]
     ("/admin/engagements/new", lambda t: {}, only(Role.admin)),
     ("/admin/organizations", lambda t: {}, only(Role.admin)),
     (
@@ -297,5 +302,7 @@ def test_no_page_weighs_more_than_150_kb_with_its_style_and_script(
     signed_in(client, tenant.tokens[Role.admin])
     html = client.get(path.format(**fill_of(path)(tenant)))
     assert html.status_code == 200
-    assets = sum(len(client.get(f"/static/{name}").content) for name in ("web.css", "htmx.min.js"))
+    names = set(re.findall(r'(?:src|href)="/static/([\w.-]+)"', html.text))
+    assert {"web.css", "htmx.min.js"} <= names
+    assets = sum(len(client.get(f"/static/{name}").content) for name in names)
     assert len(html.content) + assets <= PAGE_LIMIT

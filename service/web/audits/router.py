@@ -4,14 +4,19 @@ goes, through htmx), see progress and live scores, and submit, review or reopen 
 import uuid
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from service.accounts.models import Role
 from service.audits import access, service
+from service.audits import views as audit_views
+from service.audits.evidence_store import safe_download_name
 from service.audits.models import AnswerIn, AnswersIn, AuditCreate, AuditTrigger
 from service.engagements import access as engagement_access
 from service.errors import Forbidden, NotFound, ProblemError
+from service.storage import storage_for
+from service.web.audits import evidence
 from service.web.audits.views import audit_page
 from service.web.errors import MESSAGES
 from service.web.reasons import all_translated
@@ -140,3 +145,60 @@ def transition(audit_id: uuid.UUID, trigger: AuditTrigger, page: FormViewerDep) 
             error_reasons=all_translated(reasons, page.language),
         )  # fmt: skip
     return RedirectResponse(f"/audits/{audit_id}", status_code=303)
+
+
+@router.post("/audits/{audit_id}/evidence")
+async def upload_evidence(
+    audit_id: uuid.UUID, request: Request, page: FormViewerDep, question_id: str = ""
+) -> Response:
+    """Store the raw body as evidence of a question (the page's script sends the file the
+    user chose or dropped); answers with the question's evidence list, or its error inline."""
+    audit, engagement = await run_in_threadpool(_unlocked_audit, page, audit_id)
+    error: str | None = None
+    status = 201
+    try:
+        if not access.may_write(page.user, engagement, audit):
+            raise Forbidden("only an administrator or the engagement's broker may do this")
+        await run_in_threadpool(
+            lambda: service.ready_for_upload(
+                session=page.session, audit=audit, question_id=question_id
+            )
+        )
+        stored = await evidence.stored_body(request)
+        name = safe_download_name(request.query_params.get("filename", ""), stored.media_type)
+        try:
+            await run_in_threadpool(
+                lambda: service.add_evidence(
+                    session=page.session,
+                    actor=page.user,
+                    audit=audit,
+                    question_id=question_id,
+                    filename=name,
+                    stored=stored,
+                )
+            )
+        except BaseException:
+            await run_in_threadpool(storage_for("evidence").delete, stored.storage_key)
+            raise
+    except NotFound:
+        raise
+    except ProblemError as problem:
+        page.session.rollback()
+        status, error = problem.status, evidence.message(problem, page.language)
+    context = await run_in_threadpool(evidence.question_context, page, audit_id, question_id)
+    return render(
+        request, "audit_evidence.html", page.language, page, status=status, error=error, **context
+    )
+
+
+def _unlocked_audit(page: Viewer, audit_id: uuid.UUID) -> Any:
+    if page.user.role not in UNIT:
+        raise NotFound("no such audit")
+    return access.get_visible_audit(page.session, page.user, audit_id, False)
+
+
+@router.get("/audits/{audit_id}/evidence/{evidence_id}")
+def download_evidence(audit_id: uuid.UUID, evidence_id: uuid.UUID, page: ViewerDep) -> Response:
+    """An evidence file as stored, always as an attachment."""
+    audit, _engagement = _audit(page, audit_id)
+    return audit_views.evidence_download(evidence.of_audit(page.session, audit, evidence_id))

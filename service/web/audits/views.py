@@ -8,6 +8,7 @@ from sqlmodel import Session
 from service.audits import service, views
 from service.audits.models import Audit
 from service.engagements.models import Engagement
+from service.settings import get_settings
 from service.web.reasons import all_translated
 from service.web.sessions import Viewer
 from workflows import available_for_audit
@@ -49,6 +50,9 @@ def audit_page(
         "checks": [(check, all_translated(check.blocked_by, page.language)) for check in checks],
         "text": lambda texts: text(texts, page.language),
         "may_write": page.user.role == "admin" or page.user.id == engagement.broker_id,
+        "upload_limit": get_settings().upload_max_bytes,
+        "megabytes": f"{get_settings().upload_max_bytes / (1024 * 1024):g}",
+        "accepted": ".pdf,.jpg,.jpeg,.png,.xlsx,.docx,.csv",
     }
 
 

@@ -1,0 +1,1 @@
+"""Analysis pages: findings linked to audit answers and evidence, baselines, approval."""

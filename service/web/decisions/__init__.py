@@ -1,0 +1,1 @@
+"""Partnership decision pages: the buyer's decision on each supplier at the end."""

@@ -1,0 +1,1 @@
+"""Target pages: agreed KPI, section and commitment targets per selected supplier."""
