@@ -13,7 +13,6 @@ from sqlmodel import Session, col, select
 
 from service.accounts.models import ApiToken, TokenKind, User
 from service.database import write_session
-from service.demo import load_demo
 from service.engagements.facts import engagement_snapshot
 from service.engagements.models import Engagement
 from service.history import Event, EventKind
@@ -22,6 +21,7 @@ from service.plans.models import PartnershipDecision, Plan
 from service.programmes.models import Organization
 from service.security import new_token, token_digest
 from service.types import utcnow
+from tests.snapshots import demo_loaded
 from workflows import Phase, apply
 
 BROKER = "broker@demo.supplierdev.org"
@@ -52,7 +52,7 @@ def token_for(email: str) -> dict[str, str]:
 @pytest.fixture
 def names(engine: Engine, session: Session) -> dict[Any, str]:
     """The demo, loaded into the empty test database; organization names by id, as text."""
-    assert load_demo() is True
+    demo_loaded(engine)
     session.rollback()
     return {str(o.id): o.name for o in session.exec(select(Organization)).all()}
 
