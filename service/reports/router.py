@@ -54,7 +54,7 @@ def list_reports(
     cursor: CursorQuery = None,
     limit: LimitQuery = 50,
 ) -> Page[ReportPublic]:
-    """Issued reports the caller may see, oldest first; filter by kind or engagement."""
+    """Issued reports the caller may see, newest first; filter by kind or engagement."""
     statement = access.visible_reports(caller.user)
     if kind is not None:
         statement = statement.where(IssuedReport.kind == kind)
