@@ -15,12 +15,20 @@ from service.errors import Forbidden, problems
 from service.history import EventPublic, SubjectKind
 from service.history_check import verify_programme
 from service.history_views import InstantQuery
-from service.pagination import CursorQuery, LimitQuery, Page
+from service.pagination import (
+    SORT_HELP,
+    CursorQuery,
+    LimitQuery,
+    Page,
+    SearchQuery,
+    sorted_cursor_query,
+)
 from service.programmes import access, members, queries, service, views
 from service.programmes.models import (
     Organization,
     OrganizationCreate,
     OrganizationKind,
+    OrganizationSort,
     OrganizationUpdate,
     Programme,
     ProgrammeCreate,
@@ -29,6 +37,7 @@ from service.programmes.models import (
 from service.programmes.views import HistoryVerification, OrganizationPublic, ProgrammePublic
 
 router = APIRouter()
+OrganizationCursor = Annotated[str | None, sorted_cursor_query(queries.ORGANIZATIONS)]
 
 
 @router.post(
@@ -140,12 +149,21 @@ OrganizationDep = Annotated[Organization, Depends(visible_organization)]
 def list_organizations(
     caller: CallerDep,
     kind: Annotated[OrganizationKind | None, Query()] = None,
-    cursor: CursorQuery = None,
+    q: SearchQuery = None,
+    sort: Annotated[OrganizationSort, Query(description=SORT_HELP)] = OrganizationSort.created_at,
+    cursor: OrganizationCursor = None,
     limit: LimitQuery = 50,
 ) -> Page[OrganizationPublic]:
-    """The organizations the caller may see, optionally of one kind."""
+    """The organizations the caller may see, optionally of one kind or whose name holds `q`
+    (case, accents and spacing aside); by enrolment unless `sort` says otherwise."""
     return queries.organization_page(
-        caller.session, viewer=caller.user, kind=kind, cursor=cursor, limit=limit
+        caller.session,
+        viewer=caller.user,
+        kind=kind,
+        cursor=cursor,
+        limit=limit,
+        q=q,
+        sort=sort,
     )
 
 

@@ -77,16 +77,35 @@ def test_events_written_before_the_chain_are_sealed_in_the_order_they_were_recor
     from service.history_check import verify_programme
     from service.programmes.models import Programme
     from service.types import UTCDateTime
-    from tests.factories import make_superuser
 
     upgrade(empty_database_url, "b7e2c4a91d03")  # events have a subject, no chain yet
     engine = create_db_engine(empty_database_url)
     with Session(engine) as session:
-        # Tables that later revisions change (organizations) are left empty at this revision.
+        # Tables that later revisions change (organizations, users) are written as they
+        # were at this revision, or left empty.
         programme = Programme(name="Old", timezone="America/Managua", currency="NIO")
         session.add(programme)
-        actor, _ = make_superuser(session)
-        programme_id, actor_id = programme.id, actor.id
+        session.commit()
+        programme_id, actor_id = programme.id, uuid.uuid4()
+    old_user = sa.table(
+        "user",
+        sa.column("id", sa.Uuid()),
+        *(sa.column(name) for name in ("email", "full_name", "password_hash")),
+        *(sa.column(name, sa.Boolean()) for name in ("is_superuser", "is_active")),
+        sa.column("created_at", UTCDateTime()),
+    )
+    with engine.begin() as connection:
+        connection.execute(
+            old_user.insert().values(
+                id=actor_id,
+                email="root@platform.test",
+                full_name="Root",
+                password_hash="-",
+                is_superuser=True,
+                is_active=True,
+                created_at=datetime(2025, 12, 1, tzinfo=UTC),
+            )
+        )
     at = datetime(2026, 1, 1, tzinfo=UTC)
     old = sa.table(
         "event",
