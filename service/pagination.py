@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
@@ -324,3 +325,10 @@ SORT_HELP = (
     "The order: a field, `-` in front for descending, then the id. A `next_cursor` carries"
     " its order: the pages after the first follow it"
 )
+
+
+class CreationSort(StrEnum):
+    """Orders of a list that is only read by time: oldest or (`-`) newest first."""
+
+    created_at = "created_at"
+    created_at_desc = "-created_at"

@@ -49,6 +49,17 @@ class UserBase(SQLModel):
     language: Language | None = Field(default=None, sa_type=enum_type(Language))
 
 
+class UserSort(StrEnum):
+    """Orders of the user list: by folded full name, e-mail or creation; `-` descends."""
+
+    name = "name"
+    name_desc = "-name"
+    email = "email"
+    email_desc = "-email"
+    created_at = "created_at"
+    created_at_desc = "-created_at"
+
+
 class User(UserBase, table=True):
     __table_args__ = (sa.Index("ix_user_programme_name_key", "programme_id", "name_key", "id"),)
 

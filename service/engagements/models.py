@@ -25,6 +25,18 @@ from workflows import ParticipationState, Phase, describe
 Reason = Annotated[Text, StringConstraints(max_length=2000)]
 
 
+class EngagementSort(StrEnum):
+    """Orders of the engagement list: by folded title, buyer's name or opening; `-`
+    descends."""
+
+    by_title = "title"  # not `title`: str.title is a method
+    by_title_desc = "-title"
+    buyer_name = "buyer_name"
+    buyer_name_desc = "-buyer_name"
+    created_at = "created_at"
+    created_at_desc = "-created_at"
+
+
 class Engagement(SQLModel, table=True):
     """One buyer firm with its candidate suppliers, run by one broker through the phases."""
 

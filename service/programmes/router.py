@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, status
 
 from service.accounts import access as user_access
 from service.accounts import queries as user_queries
-from service.accounts.models import Role, User, UserCreate, UserUpdate
+from service.accounts.models import Role, User, UserCreate, UserSort, UserUpdate
 from service.accounts.views import UserPublic
 from service.deps import CallerDep, ProgrammeDep
 from service.errors import Forbidden, problems
@@ -38,6 +38,7 @@ from service.programmes.views import HistoryVerification, OrganizationPublic, Pr
 
 router = APIRouter()
 OrganizationCursor = Annotated[str | None, sorted_cursor_query(queries.ORGANIZATIONS)]
+UserCursor = Annotated[str | None, sorted_cursor_query(user_queries.USERS)]
 
 
 @router.post(
@@ -224,10 +225,14 @@ def list_users(
     caller: CallerDep,
     role: Annotated[Role | None, Query()] = None,
     organization_id: Annotated[uuid.UUID | None, Query()] = None,
-    cursor: CursorQuery = None,
+    q: SearchQuery = None,
+    sort: Annotated[UserSort, Query(description=SORT_HELP)] = UserSort.created_at,
+    cursor: UserCursor = None,
     limit: LimitQuery = 50,
 ) -> Page[UserPublic]:
-    """The users the caller may see, optionally by role or organization."""
+    """The users the caller may see, optionally by role or organization, or whose full name
+    or e-mail holds `q` (case, accents and spacing aside); by creation unless `sort` says
+    otherwise."""
     return user_queries.user_page(
         caller.session,
         viewer=caller.user,
@@ -235,6 +240,8 @@ def list_users(
         organization_id=organization_id,
         cursor=cursor,
         limit=limit,
+        q=q,
+        sort=sort,
     )
 
 
