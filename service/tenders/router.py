@@ -10,7 +10,15 @@ from service.deps import READ, WRITE, CallerDep, ProgrammeDep, VersionDep, etag
 from service.engagements.models import TransitionRequest
 from service.engagements.views import triggers
 from service.errors import problems
-from service.pagination import CursorQuery, LimitQuery, Page
+from service.pagination import (
+    BY_RANK,
+    CursorQuery,
+    LimitQuery,
+    Page,
+    RankCursorQuery,
+    page_after,
+    sorted_cursor_query,
+)
 from service.tenders import (
     access,
     bids,
@@ -45,6 +53,9 @@ from workflows.tender import available_for_tender
 router = APIRouter(tags=["tenders"])
 ACT = problems(401, 403, 404, 409, 422)
 SEEN = problems(401, 403, 404, 422)
+BidCursor = Annotated[str | None, sorted_cursor_query(queries.BIDS)]
+EvaluatorCursor = Annotated[str | None, sorted_cursor_query(queries.EVALUATORS)]
+ScoreCursor = Annotated[str | None, sorted_cursor_query(queries.SCORES)]
 
 
 def tender_dep(request: Request, tender_id: uuid.UUID, caller: CallerDep) -> Tender:
@@ -180,16 +191,22 @@ def ask(data: QuestionCreate, tender: TenderDep, caller: CallerDep) -> views.Cla
 
 @router.get(
     "/tenders/{tender_id}/clarifications",
-    response_model=list[views.ClarificationPublic],
+    response_model=Page[views.ClarificationPublic],
     responses=READ,
 )
-def list_clarifications(tender: TenderDep, caller: CallerDep) -> list[views.ClarificationPublic]:
-    """Questions and answers; providers see the answered ones without who asked."""
+def list_clarifications(
+    tender: TenderDep, caller: CallerDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> Page[views.ClarificationPublic]:
+    """Questions and answers, in the order they were asked; providers see the answered ones
+    without who asked."""
     unit = caller.user.role in access.UNIT
-    return [
-        views.clarification_public(item, unit or item.asked_by == caller.user.organization_id)
-        for item in clarifications.visible(caller.session, caller.user, tender)
-    ]
+
+    def publics(rows: list[Any]) -> list[views.ClarificationPublic]:
+        own = caller.user.organization_id
+        return [views.clarification_public(row, unit or row.asked_by == own) for row in rows]
+
+    rows = clarifications.visible(caller.session, caller.user, tender)
+    return page_after(rows, cursor, limit, publics, position=lambda row: (row.asked_at, row.id))
 
 
 @router.post(
@@ -253,12 +270,15 @@ def read_own_bid(found: LotDep, caller: CallerDep) -> views.BidPublic:
     return views.bid_public(caller.session, tender, bid, versions)
 
 
-@router.get("/lots/{lot_id}/bids", response_model=list[views.BidPublic], responses=ACT)
-def opened_bids(found: LotDep, caller: CallerDep) -> list[views.BidPublic]:
-    """The lot's bids, once opened, for its declared evaluators."""
+@router.get("/lots/{lot_id}/bids", response_model=Page[views.BidPublic], responses=ACT)
+def opened_bids(
+    found: LotDep, caller: CallerDep, cursor: BidCursor = None, limit: LimitQuery = 50
+) -> Page[views.BidPublic]:
+    """The lot's bids, once opened, for its declared evaluators; by bidder's name."""
     lot, tender = found
     evaluation.require_reader(caller.session, caller.user, tender)
-    return views.opened_bids(caller.session, tender, lot)
+    rows = views.opened_bids(caller.session, tender, lot)
+    return queries.BIDS.page_after(rows, "organization_name", cursor, limit, list)
 
 
 @router.post(
@@ -274,13 +294,16 @@ def assign_evaluator(data: EvaluatorAssign, tender: TenderDep, caller: CallerDep
 
 @router.get(
     "/tenders/{tender_id}/evaluators",
-    response_model=list[views.EvaluatorPublic],
+    response_model=Page[views.EvaluatorPublic],
     responses=SEEN,
 )
-def list_evaluators(tender: TenderDep, caller: CallerDep) -> list[views.EvaluatorPublic]:
-    """The evaluators, with their declarations and submissions (the unit)."""
+def list_evaluators(
+    tender: TenderDep, caller: CallerDep, cursor: EvaluatorCursor = None, limit: LimitQuery = 50
+) -> Page[views.EvaluatorPublic]:
+    """The evaluators by name, with their declarations and submissions (the unit)."""
     evaluation.require_unit(caller.user)
-    return views.evaluators(caller.session, tender)
+    rows = views.evaluators(caller.session, tender)
+    return queries.EVALUATORS.page_after(rows, "name", cursor, limit, list)
 
 
 @router.post(
@@ -303,20 +326,29 @@ def submit_scores(data: ScoreSheet, tender: TenderDep, caller: CallerDep) -> Non
     evaluation.submit_scores(session=caller.session, actor=caller.user, tender=tender, sheet=data)
 
 
-@router.get("/tenders/{tender_id}/scores", response_model=list[views.BidScorePublic], responses=ACT)
-def read_scores(tender: TenderDep, caller: CallerDep) -> list[views.BidScorePublic]:
-    """Your scores; everyone's once every evaluator has submitted."""
+@router.get("/tenders/{tender_id}/scores", response_model=Page[views.BidScorePublic], responses=ACT)
+def read_scores(
+    tender: TenderDep, caller: CallerDep, cursor: ScoreCursor = None, limit: LimitQuery = 50
+) -> Page[views.BidScorePublic]:
+    """Your scores; everyone's once every evaluator has submitted; by criterion."""
     evaluation.require_reader(caller.session, caller.user, tender)
     everyone = evaluation.all_submitted(caller.session, tender)
-    return views.scores(caller.session, tender, caller.user, everyone)
+    rows = views.scores(caller.session, tender, caller.user, everyone)
+    return queries.SCORES.page_after(rows, "criterion", cursor, limit, list)
 
 
-@router.get("/lots/{lot_id}/ranking", response_model=list[views.RankingRow], responses=ACT)
-def ranking(found: LotDep, caller: CallerDep) -> list[views.RankingRow]:
-    """The lot's bids ranked by weighted total (price: lowest / price × weight)."""
+@router.get("/lots/{lot_id}/ranking", response_model=Page[views.RankingRow], responses=ACT)
+def ranking(
+    found: LotDep, caller: CallerDep, cursor: RankCursorQuery = None, limit: LimitQuery = 50
+) -> Page[views.RankingRow]:
+    """The lot's bids ranked by weighted total (price: lowest / price × weight), best first;
+    a cursor is the last rank read and its bid."""
     lot, tender = found
     evaluation.require_ranking_reader(caller.session, caller.user, tender)
-    return views.ranking_rows(caller.session, evaluation.ranking(caller.session, tender, lot))
+    rows = views.ranking_rows(caller.session, evaluation.ranking(caller.session, tender, lot))
+    return page_after(
+        rows, cursor, limit, list, position=lambda row: (row.rank, row.bid_id), keyset=BY_RANK
+    )
 
 
 @router.post("/lots/{lot_id}/decision", response_model=views.LotPublic, responses=ACT)
