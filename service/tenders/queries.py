@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlmodel import Session, col, func, select
 
 from service.accounts.models import User
-from service.pagination import BY_TEXT, Order, Sorting, next_cursor, paginate
+from service.pagination import next_cursor, paginate
 from service.plans.models import Action
 from service.tenders.access import visible_tenders
 from service.tenders.models import (
@@ -22,12 +22,6 @@ from service.tenders.models import (
     TenderPolicy,
 )
 from workflows.tender import TenderSnapshot
-
-# A tender's bids, evaluators and scores are read whole (a few each) and paged in memory,
-# each in one order: bids by bidder, evaluators by name, scores by criterion.
-BIDS = Sorting({"organization_name": Order(None, "organization_name", BY_TEXT)})
-EVALUATORS = Sorting({"name": Order(None, "name", BY_TEXT)}, row_id="user_id")
-SCORES = Sorting({"criterion": Order(None, "criterion", BY_TEXT)})
 
 
 def policy_of(session: Session, programme_id: uuid.UUID) -> TenderPolicy:

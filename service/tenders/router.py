@@ -2,23 +2,15 @@
 evaluation, award and its effect on the plans, and the programme's tender policy."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Response, status
 
 from service.deps import READ, WRITE, CallerDep, ProgrammeDep, VersionDep, etag
 from service.engagements.models import TransitionRequest
 from service.engagements.views import triggers
 from service.errors import problems
-from service.pagination import (
-    BY_RANK,
-    CursorQuery,
-    LimitQuery,
-    Page,
-    RankCursorQuery,
-    page_after,
-    sorted_cursor_query,
-)
+from service.pagination import CursorQuery, LimitQuery, Page, RankCursorQuery
 from service.tenders import (
     access,
     bids,
@@ -26,23 +18,23 @@ from service.tenders import (
     contracts,
     documents,
     evaluation,
+    lists,
     queries,
     service,
     views,
 )
+from service.tenders.access import LotDep, TenderDep
 from service.tenders.models import (
     AnswerCreate,
     BidIn,
     Declaration,
     EvaluatorAssign,
     InvitationCreate,
-    Lot,
     LotCreate,
     LotDecision,
     PolicyUpdate,
     QuestionCreate,
     ScoreSheet,
-    Tender,
     TenderAmend,
     TenderCreate,
     TenderTrigger,
@@ -53,25 +45,6 @@ from workflows.tender import available_for_tender
 router = APIRouter(tags=["tenders"])
 ACT = problems(401, 403, 404, 409, 422)
 SEEN = problems(401, 403, 404, 422)
-BidCursor = Annotated[str | None, sorted_cursor_query(queries.BIDS)]
-EvaluatorCursor = Annotated[str | None, sorted_cursor_query(queries.EVALUATORS)]
-ScoreCursor = Annotated[str | None, sorted_cursor_query(queries.SCORES)]
-
-
-def tender_dep(request: Request, tender_id: uuid.UUID, caller: CallerDep) -> Tender:
-    """The tender if the caller may see it, else 404; locked when it will change."""
-    return access.get_visible_tender(
-        caller.session, caller.user, tender_id, request.method != "GET"
-    )
-
-
-def lot_dep(request: Request, lot_id: uuid.UUID, caller: CallerDep) -> tuple[Lot, Tender]:
-    """The lot and its tender if the caller may see them, else 404."""
-    return access.get_visible_lot(caller.session, caller.user, lot_id, request.method != "GET")
-
-
-TenderDep = Annotated[Tender, Depends(tender_dep)]
-LotDep = Annotated[tuple[Lot, Tender], Depends(lot_dep)]
 
 
 @router.post(
@@ -199,14 +172,7 @@ def list_clarifications(
 ) -> Page[views.ClarificationPublic]:
     """Questions and answers, in the order they were asked; providers see the answered ones
     without who asked."""
-    unit = caller.user.role in access.UNIT
-
-    def publics(rows: list[Any]) -> list[views.ClarificationPublic]:
-        own = caller.user.organization_id
-        return [views.clarification_public(row, unit or row.asked_by == own) for row in rows]
-
-    rows = clarifications.visible(caller.session, caller.user, tender)
-    return page_after(rows, cursor, limit, publics, position=lambda row: (row.asked_at, row.id))
+    return lists.clarification_page(caller.session, caller.user, tender, cursor, limit)
 
 
 @router.post(
@@ -272,13 +238,12 @@ def read_own_bid(found: LotDep, caller: CallerDep) -> views.BidPublic:
 
 @router.get("/lots/{lot_id}/bids", response_model=Page[views.BidPublic], responses=ACT)
 def opened_bids(
-    found: LotDep, caller: CallerDep, cursor: BidCursor = None, limit: LimitQuery = 50
+    found: LotDep, caller: CallerDep, cursor: lists.BidCursor = None, limit: LimitQuery = 50
 ) -> Page[views.BidPublic]:
     """The lot's bids, once opened, for its declared evaluators; by bidder's name."""
     lot, tender = found
     evaluation.require_reader(caller.session, caller.user, tender)
-    rows = views.opened_bids(caller.session, tender, lot)
-    return queries.BIDS.page_after(rows, "organization_name", cursor, limit, list)
+    return lists.bid_page(caller.session, tender, lot, cursor, limit)
 
 
 @router.post(
@@ -298,12 +263,14 @@ def assign_evaluator(data: EvaluatorAssign, tender: TenderDep, caller: CallerDep
     responses=SEEN,
 )
 def list_evaluators(
-    tender: TenderDep, caller: CallerDep, cursor: EvaluatorCursor = None, limit: LimitQuery = 50
+    tender: TenderDep,
+    caller: CallerDep,
+    cursor: lists.EvaluatorCursor = None,
+    limit: LimitQuery = 50,
 ) -> Page[views.EvaluatorPublic]:
     """The evaluators by name, with their declarations and submissions (the unit)."""
     evaluation.require_unit(caller.user)
-    rows = views.evaluators(caller.session, tender)
-    return queries.EVALUATORS.page_after(rows, "name", cursor, limit, list)
+    return lists.evaluator_page(caller.session, tender, cursor, limit)
 
 
 @router.post(
@@ -328,13 +295,11 @@ def submit_scores(data: ScoreSheet, tender: TenderDep, caller: CallerDep) -> Non
 
 @router.get("/tenders/{tender_id}/scores", response_model=Page[views.BidScorePublic], responses=ACT)
 def read_scores(
-    tender: TenderDep, caller: CallerDep, cursor: ScoreCursor = None, limit: LimitQuery = 50
+    tender: TenderDep, caller: CallerDep, cursor: lists.ScoreCursor = None, limit: LimitQuery = 50
 ) -> Page[views.BidScorePublic]:
     """Your scores; everyone's once every evaluator has submitted; by criterion."""
     evaluation.require_reader(caller.session, caller.user, tender)
-    everyone = evaluation.all_submitted(caller.session, tender)
-    rows = views.scores(caller.session, tender, caller.user, everyone)
-    return queries.SCORES.page_after(rows, "criterion", cursor, limit, list)
+    return lists.score_page(caller.session, tender, caller.user, cursor, limit)
 
 
 @router.get("/lots/{lot_id}/ranking", response_model=Page[views.RankingRow], responses=ACT)
@@ -345,10 +310,7 @@ def ranking(
     a cursor is the last rank read and its bid."""
     lot, tender = found
     evaluation.require_ranking_reader(caller.session, caller.user, tender)
-    rows = views.ranking_rows(caller.session, evaluation.ranking(caller.session, tender, lot))
-    return page_after(
-        rows, cursor, limit, list, position=lambda row: (row.rank, row.bid_id), keyset=BY_RANK
-    )
+    return lists.ranking_page(caller.session, tender, lot, cursor, limit)
 
 
 @router.post("/lots/{lot_id}/decision", response_model=views.LotPublic, responses=ACT)
