@@ -142,3 +142,113 @@ def test_events_written_before_the_chain_are_sealed_in_the_order_they_were_recor
         assert (head.sequence, head.hash) == (3, events[-1].hash)
         assert verify_programme(session, programme_id).intact
     engine.dispose()
+
+
+def test_folded_keys_are_filled_for_existing_users_and_engagements(
+    empty_database_url: str,
+) -> None:
+    from datetime import UTC, datetime
+
+    from service.types import UTCDateTime
+
+    upgrade(empty_database_url, "5e0c8a1f27d4")  # before the folded keys
+    engine = create_db_engine(empty_database_url)
+    at = datetime(2026, 6, 1, tzinfo=UTC)
+    ids = {name: uuid.uuid4() for name in ("programme", "buyer", "broker", "engagement")}
+
+    def table(name: str, *columns: str, uuids: tuple[str, ...] = ()) -> sa.TableClause:
+        return sa.table(
+            name,
+            *(sa.column(column, sa.Uuid()) for column in uuids),
+            *(sa.column(column) for column in columns),
+            sa.column("created_at", UTCDateTime()),
+        )
+
+    with engine.begin() as connection:
+        connection.execute(
+            table(
+                "programme", "name", "timezone", "language", "currency", "paper_size", uuids=("id",)
+            ).insert(),
+            [
+                {
+                    "id": ids["programme"],
+                    "name": "Old",
+                    "timezone": "UTC",
+                    "language": "en",
+                    "currency": "USD",
+                    "paper_size": "A4",
+                    "created_at": at,
+                }
+            ],
+        )
+        connection.execute(
+            table(
+                "organization", "name", "kind", "name_key", uuids=("id", "programme_id")
+            ).insert(),
+            [
+                {
+                    "id": ids["buyer"],
+                    "programme_id": ids["programme"],
+                    "name": "Álamo Bebidas",
+                    "kind": "buyer",
+                    "name_key": "alamo bebidas",
+                    "created_at": at,
+                }
+            ],
+        )
+        connection.execute(
+            table(
+                "user",
+                "email",
+                "full_name",
+                "role",
+                "is_superuser",
+                "is_active",
+                "password_hash",
+                uuids=("id", "programme_id", "organization_id"),
+            ).insert(),
+            [
+                {
+                    "id": ids["broker"],
+                    "programme_id": ids["programme"],
+                    "organization_id": ids["buyer"],
+                    "email": "jose@alamo.test",
+                    "full_name": "José  Ángel Pérez",
+                    "role": "broker",
+                    "is_superuser": False,
+                    "is_active": True,
+                    "password_hash": "-",
+                    "created_at": at,
+                }
+            ],
+        )
+        # The engagement points at the user: the migration must not copy and drop `user`.
+        connection.execute(
+            table(
+                "engagement",
+                "title",
+                "phase",
+                "version",
+                "updated_at",
+                uuids=("id", "programme_id", "buyer_id", "broker_id"),
+            ).insert(),
+            [
+                {
+                    "id": ids["engagement"],
+                    "programme_id": ids["programme"],
+                    "buyer_id": ids["buyer"],
+                    "broker_id": ids["broker"],
+                    "title": "Envases  LOCALES ñ",
+                    "phase": "enrolment",
+                    "version": 1,
+                    "updated_at": at,
+                    "created_at": at,
+                }
+            ],
+        )
+    upgrade(empty_database_url)
+    with engine.connect() as connection:
+        name_key = connection.execute(sa.text('SELECT name_key FROM "user"')).scalar_one()
+        title_key = connection.execute(sa.text("SELECT title_key FROM engagement")).scalar_one()
+    assert (name_key, title_key) == ("jose angel perez", "envases locales n")
+    engine.dispose()
