@@ -180,7 +180,10 @@ def test_a_cursor_of_another_list_order_is_refused(client: TestClient, firms: Te
     )
     assert response.status_code == 422
     [error] = response.json()["errors"]
-    assert error["field"] == "cursor"
+    assert (error["field"], error["message"]) == (
+        "cursor",
+        "must be the next_cursor of the previous page",
+    )
 
 
 def add_people(session: Session, tenant: Tenant) -> Organization:
