@@ -160,7 +160,8 @@ def page_after(
 @dataclass(frozen=True)
 class TextKeyset:
     """A folded name as a cursor's key: its UTF-8 bytes in hex, so any text is a position
-    and every even run of hex digits is one (bytes that are not UTF-8 read as U+FFFD)."""
+    and every even run of hex digits is one (bytes that are not UTF-8, and NUL, which no
+    name holds and PostgreSQL refuses, read as U+FFFD)."""
 
     pattern: str = "(?:[0-9a-f]{2}){0,4000}"
 
@@ -168,7 +169,7 @@ class TextKeyset:
         return str(key).encode().hex()
 
     def read(self, written: str) -> Any:
-        return bytes.fromhex(written).decode(errors="replace")
+        return bytes.fromhex(written).decode(errors="replace").replace("\x00", "\ufffd")
 
 
 @dataclass(frozen=True)

@@ -392,3 +392,15 @@ def test_reports_come_in_each_sort_across_pages(
     params = {"limit": 2} if sort is None else {"limit": 2, "sort": sort}
     items = read_all(client, tenant, "/reports", **params)
     assert [item["title"] for item in items] == [f"Report {n}" for n in order]
+
+
+def test_a_cursor_holding_a_nul_byte_is_a_position_not_an_error(
+    client: TestClient, firms: Tenant
+) -> None:
+    response = client.get(
+        "/api/v1/organizations",
+        params={"kind": "supplier", "cursor": "name.00-" + "0" * 32},
+        headers=firms.headers(Role.admin),
+    )
+    assert response.status_code == 200, response.text
+    assert response.json() == {"items": [], "next_cursor": None}
