@@ -47,12 +47,7 @@ def upgrade() -> None:
         )
     )
     links = [
-        {
-            "id": uuid.uuid4(),
-            "finding_id": row.id,
-            "audit_id": row.audit_id,
-            "question_id": row.question_id,
-        }
+        {"id": uuid.uuid4(), "finding_id": row.id, "audit_id": row.audit_id, "question_id": row.question_id}
         for row in rows
     ]
     if links:
