@@ -11,6 +11,7 @@ from bench.seed_story import Story, Track
 from service.analyses.models import Severity
 from service.history import EventKind
 from service.plans.models import Action, ActionCategory, FundingShare, Payer
+from service.types import name_key
 from workflows.plan_health import ActionStatus
 
 C, P = ActionCategory, Payer
@@ -217,6 +218,7 @@ def _action_row(
         plan_id=plan["id"],
         category=category,
         title=title,
+        title_key=name_key(title),
         description=f"{title}, for {track.name}.",
         finding_ids=[str(finding["id"]) for finding in findings],
         owner=track.user["full_name"],

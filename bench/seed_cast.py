@@ -154,10 +154,12 @@ class People:
 
     def user(self, local_part: str, organization: Row, role: Role) -> Row:
         rng = self.rows.rng
+        full_name = f"{rng.choice(FIRST_NAMES)} {rng.choice(FAMILIES)} {rng.choice(FAMILIES)}"
         return self.rows.add(
             User,
             email=f"{local_part}@{self.domain}",
-            full_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(FAMILIES)} {rng.choice(FAMILIES)}",
+            full_name=full_name,
+            name_key=name_key(full_name),
             programme_id=self.programme["id"],
             organization_id=organization["id"],
             role=role,
@@ -279,6 +281,7 @@ def add_superuser(rows: Rows, password_hash: str, now: datetime) -> Row:
         User,
         email=SUPERUSER_EMAIL,
         full_name="Bench platform operator",
+        name_key=name_key("Bench platform operator"),
         is_superuser=True,
         password_hash=password_hash,
         created_at=now,

@@ -11,6 +11,7 @@ from service.audits.models import AuditPurpose
 from service.audits.templates import Template
 from service.engagements.models import Engagement, Participation
 from service.history import EventKind
+from service.types import name_key
 from workflows import AuditState, ParticipationState, Phase
 
 S = ParticipationState
@@ -40,12 +41,14 @@ def open_engagement(rows: Rows, cast: Cast, opening: Opening, firms: list[Firm])
     days, and the evaluation started."""
     calendar = opening.calendar
     created_at = calendar.at(0, 9)
+    title = f"{opening.buyer.name}: local suppliers {calendar.day(0).year}"
     engagement = rows.add(
         Engagement,
         programme_id=cast.programme["id"],
         buyer_id=opening.buyer.organization["id"],
         broker_id=opening.broker["id"],
-        title=f"{opening.buyer.name}: local suppliers {calendar.day(0).year}",
+        title=title,
+        title_key=name_key(title),
         created_at=created_at,
         updated_at=created_at,
     )

@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 
 from service.database import read_session
 from service.i18n import LOCALES, SOURCE_LANGUAGE, accepted, choose
-from service.pagination import CURSOR_PATTERN, DAY_CURSOR_PATTERN
+from service.pagination import CURSOR_PATTERN, DAY_CURSOR_PATTERN, SORTED_CURSOR_PATTERNS
 from service.programmes.models import Programme
 from service.settings import get_settings
 from service.types import (
@@ -108,6 +108,7 @@ def pattern_names() -> dict[str, str]:
         CURSOR_PATTERN: "CURSOR",
         DAY_CURSOR_PATTERN: "CURSOR",
         LANGUAGE_TAG_PATTERN: "LANGUAGE",
+        **dict.fromkeys(SORTED_CURSOR_PATTERNS, "CURSOR"),
     }
 
 

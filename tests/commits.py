@@ -51,6 +51,8 @@ def _composes(frame: FrameType | None) -> bool:
 
 
 def _before_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint released inside the transaction commits nothing yet
     committer = _committer(sys._getframe(1))
     if committer is not None and _composes(committer.f_back):
         assert committer.f_back is not None

@@ -28,7 +28,7 @@ from service.engagements.models import Engagement, Participation
 from service.history import Event, EventKind
 from service.plans import queries as plans
 from service.plans.models import Action, FundingShare, Plan, Review
-from service.types import UTCDateTime, utcnow
+from service.types import UTCDateTime, name_key, utcnow
 from workflows import AuditState, Phase, PlanState
 from workflows.engagement import TRANSITIONS
 
@@ -245,6 +245,16 @@ def test_nothing_is_recorded_later_than_the_moment_it_was_seeded(
                 ).scalar()
     assert [name for name, at in latest.items() if at is not None and at > moment] == []
     assert latest["event.created_at"] is not None
+
+
+def test_seeded_names_and_titles_carry_their_folded_keys(
+    seeded: dict[str, int], session: Session
+) -> None:
+    users = session.exec(select(User.full_name, User.name_key)).all()
+    engagements = session.exec(select(Engagement.title, Engagement.title_key)).all()
+    actions = session.exec(select(Action.title, Action.title_key)).all()
+    assert min(len(users), len(engagements), len(actions)) > 0
+    assert [text for text, key in [*users, *engagements, *actions] if key != name_key(text)] == []
 
 
 def test_every_seeded_engagement_meets_the_facts_of_the_phases_it_has_passed(

@@ -3,12 +3,14 @@
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
+import sqlalchemy as sa
 from pydantic import StrictBool, StringConstraints
 from sqlmodel import Field, SQLModel
 
 from service.types import (
+    NAME_KEY_LENGTH,
     Email,
     InputModel,
     Language,
@@ -18,6 +20,7 @@ from service.types import (
     UTCDateTime,
     WholeNumber,
     enum_type,
+    name_key,
     utcnow,
 )
 
@@ -46,7 +49,20 @@ class UserBase(SQLModel):
     language: Language | None = Field(default=None, sa_type=enum_type(Language))
 
 
+class UserSort(StrEnum):
+    """Orders of the user list: by folded full name, e-mail or creation; `-` descends."""
+
+    name = "name"
+    name_desc = "-name"
+    email = "email"
+    email_desc = "-email"
+    created_at = "created_at"
+    created_at_desc = "-created_at"
+
+
 class User(UserBase, table=True):
+    __table_args__ = (sa.Index("ix_user_programme_name_key", "programme_id", "name_key", "id"),)
+
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)  # kept lower-case
     programme_id: uuid.UUID | None = Field(default=None, foreign_key="programme.id", index=True)
@@ -55,7 +71,16 @@ class User(UserBase, table=True):
     is_superuser: bool = False
     is_active: bool = True
     password_hash: str = Field(max_length=255)
+    # The full name folded (case, accents, spacing) for `q` and `sort=name`.
+    name_key: str = Field(default="", max_length=NAME_KEY_LENGTH)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+@sa.event.listens_for(User, "before_insert")
+@sa.event.listens_for(User, "before_update")
+def _fold_name(mapper: Any, connection: Any, user: User) -> None:
+    """Keep name_key the folded full name, however the row was written."""
+    user.name_key = name_key(user.full_name)
 
 
 class UserCreate(InputModel):

@@ -11,7 +11,11 @@ from service.accounts.models import User
 from service.audits.access import visible_audits
 from service.audits.models import Answer, Audit, AuditPurpose, Evidence
 from service.engagements.models import Engagement
+from service.pagination import CREATED, Order, Sorting
 from workflows import AuditState
+
+# The engagement's audits are read whole (a few per candidate) and paged in memory.
+AUDITS = Sorting({"created_at": Order(None, "created_at", CREATED)})
 
 
 def reviewed_evaluations(session: Session, engagement_id: uuid.UUID) -> set[uuid.UUID]:

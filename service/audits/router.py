@@ -32,12 +32,19 @@ from service.deps import READ, WRITE, CallerDep, EngagementDep, VersionDep, etag
 from service.engagements import access as engagement_access
 from service.engagements.views import triggers
 from service.errors import Forbidden, NotFound, PayloadTooLarge, UnsupportedMedia, problems
-from service.pagination import CursorQuery, LimitQuery, Page, page_after
+from service.pagination import (
+    SORT_HELP,
+    CreationSort,
+    LimitQuery,
+    Page,
+    sorted_cursor_query,
+)
 from service.settings import get_settings
 from service.storage import storage_for
 from workflows import available_for_audit
 
 router = APIRouter(tags=["audits"])
+AuditCursor = Annotated[str | None, sorted_cursor_query(queries.AUDITS)]
 QuestionQuery = Annotated[str, Query(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 FilenameQuery = Annotated[str, Query(min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
 BINARY_BODY = {
@@ -90,13 +97,17 @@ def create_audit(
     "/engagements/{engagement_id}/audits", response_model=Page[AuditSummary], responses=READ
 )
 def list_audits(
-    engagement: EngagementDep, caller: CallerDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+    engagement: EngagementDep,
+    caller: CallerDep,
+    sort: Annotated[CreationSort, Query(description=SORT_HELP)] = CreationSort.created_at,
+    cursor: AuditCursor = None,
+    limit: LimitQuery = 50,
 ) -> Page[AuditSummary]:
-    """The engagement's audits the caller may see, oldest first, with their scores (read an
-    audit for its answers and evidence)."""
+    """The engagement's audits the caller may see, oldest first unless `sort` says
+    otherwise, with their scores (read an audit for its answers and evidence)."""
     audits = queries.audits_of(caller.session, caller.user, engagement)
-    return page_after(
-        audits, cursor, limit, lambda rows: views.audit_summaries(caller.session, rows)
+    return queries.AUDITS.page_after(
+        audits, sort, cursor, limit, lambda rows: views.audit_summaries(caller.session, rows)
     )
 
 

@@ -3,19 +3,21 @@
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 from pydantic import StringConstraints
 from sqlmodel import Field, SQLModel
 
 from service.types import (
+    NAME_KEY_LENGTH,
     FilledReason,
     InputModel,
     Name,
     Text,
     UTCDateTime,
     enum_type,
+    name_key,
     utcnow,
 )
 from workflows import ParticipationState, Phase, describe
@@ -23,11 +25,24 @@ from workflows import ParticipationState, Phase, describe
 Reason = Annotated[Text, StringConstraints(max_length=2000)]
 
 
+class EngagementSort(StrEnum):
+    """Orders of the engagement list: by folded title, buyer's name or opening; `-`
+    descends."""
+
+    by_title = "title"  # not `title`: str.title is a method
+    by_title_desc = "-title"
+    buyer_name = "buyer_name"
+    buyer_name_desc = "-buyer_name"
+    created_at = "created_at"
+    created_at_desc = "-created_at"
+
+
 class Engagement(SQLModel, table=True):
     """One buyer firm with its candidate suppliers, run by one broker through the phases."""
 
     __table_args__ = (
         sa.Index("ix_engagement_programme_created", "programme_id", "created_at", "id"),
+        sa.Index("ix_engagement_programme_title_key", "programme_id", "title_key", "id"),
     )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
@@ -38,8 +53,17 @@ class Engagement(SQLModel, table=True):
     phase: Phase = Field(default=Phase.enrolment, sa_type=enum_type(Phase), index=True)
     held_phase: Phase | None = Field(default=None, sa_type=enum_type(Phase))
     version: int = 1
+    # The title folded (case, accents, spacing) for `q` and `sort=title`.
+    title_key: str = Field(default="", max_length=NAME_KEY_LENGTH)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+@sa.event.listens_for(Engagement, "before_insert")
+@sa.event.listens_for(Engagement, "before_update")
+def _fold_engagement_title(mapper: Any, connection: Any, row: Engagement) -> None:
+    """Keep title_key the folded title, however the row was written."""
+    row.title_key = name_key(row.title)
 
 
 # The triggers a client may fire, straight from the workflow tables.

@@ -12,10 +12,23 @@ from service import history_views
 from service.accounts.models import Role, User
 from service.audits.access import visible_audits
 from service.audits.models import Audit
-from service.engagements import access, views
-from service.engagements.models import Engagement, EngagementPublic, Participation
+from service.engagements import access
+from service.engagements.models import (
+    Engagement,
+    EngagementPublic,
+    EngagementSort,
+    Participation,
+)
 from service.history import Event, EventPublic
-from service.pagination import Page, paginate, paginate_newest
+from service.pagination import (
+    BY_TEXT,
+    CREATED,
+    Order,
+    Page,
+    Sorting,
+    containing,
+    paginate_newest,
+)
 from service.programmes.models import Organization
 from workflows import Phase
 
@@ -24,9 +37,22 @@ def with_buyer_name(statement: Any) -> Any:
     """A select of engagements as columns, with the buyer's name: a page of rows, not of ORM
     objects, and no second query for the names."""
     columns = sa.inspect(Engagement).columns
-    return statement.with_only_columns(*columns, col(Organization.name).label("buyer_name")).join(
+    buyer: tuple[Any, ...] = (
+        col(Organization.name).label("buyer_name"),
+        col(Organization.name_key),
+    )
+    return statement.with_only_columns(*columns, *buyer).join(
         Organization, col(Organization.id) == Engagement.buyer_id
     )
+
+
+ENGAGEMENTS = Sorting(
+    {
+        "title": Order(col(Engagement.title_key), "title_key", BY_TEXT),
+        "buyer_name": Order(col(Organization.name_key), "name_key", BY_TEXT),
+        "created_at": Order(col(Engagement.created_at), "created_at", CREATED),
+    }
+)
 
 
 def engagement_page(
@@ -38,8 +64,11 @@ def engagement_page(
     broker_id: uuid.UUID | None,
     cursor: str | None,
     limit: int,
+    q: str | None = None,
+    sort: EngagementSort = EngagementSort.created_at,
 ) -> Page[EngagementPublic]:
-    """The engagements the user may see, by phase, buyer or broker, oldest first."""
+    """The engagements the user may see, by phase, buyer or broker, or whose title or
+    buyer's name holds `q`, in the order asked for (oldest first by default)."""
     statement = access.visible_engagements(user)
     if phase is not None:
         statement = statement.where(Engagement.phase == phase)
@@ -47,8 +76,12 @@ def engagement_page(
         statement = statement.where(Engagement.buyer_id == buyer_id)
     if broker_id is not None:
         statement = statement.where(Engagement.broker_id == broker_id)
-    page = paginate(with_buyer_name(statement), Engagement, cursor, limit)
-    return views.engagement_page(list(session.execute(page).all()), limit)
+    named = with_buyer_name(statement).where(
+        containing(q, col(Engagement.title_key), col(Organization.name_key))
+    )
+    page = ENGAGEMENTS.page(named, sort, col(Engagement.id), cursor, limit)
+    rows = list(session.execute(page).all())
+    return ENGAGEMENTS.page_of(rows, limit, sort, cursor, EngagementPublic)
 
 
 def participations_of(session: Session, user: User, engagement: Engagement) -> list[Participation]:

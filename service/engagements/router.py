@@ -23,6 +23,7 @@ from service.engagements.models import (
     CandidateCreate,
     EngagementCreate,
     EngagementPublic,
+    EngagementSort,
     EngagementTrigger,
     EngagementUpdate,
     ParticipationPublic,
@@ -33,12 +34,21 @@ from service.engagements.models import (
 from service.engagements.views import TriggerPublic
 from service.errors import Forbidden, problems
 from service.history import EventPublic
-from service.pagination import CursorQuery, LimitQuery, Page, page_after
+from service.pagination import (
+    SORT_HELP,
+    CursorQuery,
+    LimitQuery,
+    Page,
+    SearchQuery,
+    page_after,
+    sorted_cursor_query,
+)
 from workflows import Phase, available, available_for_participation, describe, mermaid
 
 router = APIRouter(tags=["engagements"])
 PARTICIPATIONS = "/engagements/{engagement_id}/participations"
 PARTICIPATION = PARTICIPATIONS + "/{participation_id}"
+EngagementCursor = Annotated[str | None, sorted_cursor_query(queries.ENGAGEMENTS)]
 
 
 @router.post(
@@ -64,10 +74,14 @@ def list_engagements(
     phase: Annotated[Phase | None, Query()] = None,
     buyer_id: Annotated[uuid.UUID | None, Query()] = None,
     broker_id: Annotated[uuid.UUID | None, Query()] = None,
-    cursor: CursorQuery = None,
+    q: SearchQuery = None,
+    sort: Annotated[EngagementSort, Query(description=SORT_HELP)] = EngagementSort.created_at,
+    cursor: EngagementCursor = None,
     limit: LimitQuery = 50,
 ) -> Page[EngagementPublic]:
-    """The engagements the caller may see, by phase, buyer or broker, oldest first."""
+    """The engagements the caller may see, by phase, buyer or broker, or whose title or
+    buyer's name holds `q` (case, accents and spacing aside); oldest first unless `sort`
+    says otherwise."""
     return queries.engagement_page(
         caller.session,
         caller.user,
@@ -76,6 +90,8 @@ def list_engagements(
         broker_id=broker_id,
         cursor=cursor,
         limit=limit,
+        q=q,
+        sort=sort,
     )
 
 

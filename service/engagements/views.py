@@ -2,7 +2,6 @@
 
 import uuid
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from sqlalchemy import bindparam
 from sqlmodel import Session, SQLModel, col, select
@@ -13,7 +12,6 @@ from service.engagements.models import (
     Participation,
     ParticipationPublic,
 )
-from service.pagination import Page, page_of
 from service.programmes.models import Organization
 from workflows import TriggerCheck
 
@@ -50,11 +48,6 @@ def _engagement(engagement: Engagement, names: dict[uuid.UUID, str]) -> Engageme
     return EngagementPublic.model_validate(
         {**engagement.model_dump(), "buyer_name": names.get(engagement.buyer_id, "")}
     )
-
-
-def engagement_page(rows: list[Any], limit: int) -> Page[EngagementPublic]:
-    """A page of engagement rows that carry their buyer's name."""
-    return page_of(rows, limit, EngagementPublic)
 
 
 def participation_public(session: Session, participation: Participation) -> ParticipationPublic:

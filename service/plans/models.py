@@ -5,7 +5,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 import pydantic
 import sqlalchemy as sa
@@ -14,7 +14,18 @@ from sqlmodel import Field, SQLModel
 
 from service.analyses.models import BaselineCreate
 from service.roundtables.models import Minutes, RequiredReason
-from service.types import Day, InputModel, Name, Text, UTCDateTime, WholeNumber, enum_type, utcnow
+from service.types import (
+    NAME_KEY_LENGTH,
+    Day,
+    InputModel,
+    Name,
+    Text,
+    UTCDateTime,
+    WholeNumber,
+    enum_type,
+    name_key,
+    utcnow,
+)
 from workflows import PlanState
 from workflows.plan import TRANSITIONS
 from workflows.plan_health import ActionStatus
@@ -122,7 +133,10 @@ class Action(SQLModel, table=True):
     financing, delivered by a provider (or to be tendered), with its cost and progress."""
 
     # The programme's overdue actions, oldest first, are read without touching other programmes.
-    __table_args__ = (sa.Index("ix_action_programme_due", "programme_id", "due_on", "id"),)
+    __table_args__ = (
+        sa.Index("ix_action_programme_due", "programme_id", "due_on", "id"),
+        sa.Index("ix_action_programme_title_key", "programme_id", "title_key", "id"),
+    )
 
     id: uuid.UUID = Field(default_factory=uuid.uuid4, primary_key=True)
     programme_id: uuid.UUID = Field(foreign_key="programme.id", index=True)
@@ -143,8 +157,17 @@ class Action(SQLModel, table=True):
     estimated_cost: Decimal = Field(default=Decimal(0), sa_type=sa.Numeric(14, 2))
     actual_cost: Decimal | None = Field(default=None, sa_type=sa.Numeric(14, 2))
     version: int = 1
+    # The title folded (case, accents, spacing) for `q` and `sort=title`.
+    title_key: str = Field(default="", max_length=NAME_KEY_LENGTH)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+@sa.event.listens_for(Action, "before_insert")
+@sa.event.listens_for(Action, "before_update")
+def _fold_action_title(mapper: Any, connection: Any, row: Action) -> None:
+    """Keep title_key the folded title, however the row was written."""
+    row.title_key = name_key(row.title)
 
 
 class FundingShare(SQLModel, table=True):

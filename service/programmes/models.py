@@ -52,6 +52,15 @@ ROLE_ORGANIZATION_KINDS: dict[Role, frozenset[OrganizationKind]] = {
 }
 
 
+class OrganizationSort(StrEnum):
+    """Orders of the organization list: by folded name or by enrolment; `-` descends."""
+
+    name = "name"
+    name_desc = "-name"
+    created_at = "created_at"
+    created_at_desc = "-created_at"
+
+
 class PaperSize(StrEnum):
     """Paper size for the programme's PDF reports."""
 

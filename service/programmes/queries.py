@@ -9,9 +9,9 @@ from sqlmodel import Session, col, select
 from service.accounts.models import User
 from service.history import Event, EventPublic, SubjectKind
 from service.history_views import event_page, newest_first
-from service.pagination import Page, page_of, paginate
+from service.pagination import BY_TEXT, CREATED, Order, Page, Sorting, containing, page_of, paginate
 from service.programmes.access import visible_organizations, visible_programmes
-from service.programmes.models import Organization, OrganizationKind, Programme
+from service.programmes.models import Organization, OrganizationKind, OrganizationSort, Programme
 from service.programmes.views import OrganizationPublic, ProgrammePublic
 
 
@@ -23,6 +23,14 @@ def programme_page(
     return page_of(list(session.exec(statement).all()), limit, ProgrammePublic)
 
 
+ORGANIZATIONS = Sorting(
+    {
+        "name": Order(col(Organization.name_key), "name_key", BY_TEXT),
+        "created_at": Order(col(Organization.created_at), "created_at", CREATED),
+    }
+)
+
+
 def organization_page(
     session: Session,
     *,
@@ -30,13 +38,17 @@ def organization_page(
     kind: OrganizationKind | None,
     cursor: str | None,
     limit: int,
+    q: str | None = None,
+    sort: OrganizationSort = OrganizationSort.created_at,
 ) -> Page[OrganizationPublic]:
-    """One page of the organizations the viewer may see, optionally of one kind."""
-    statement = visible_organizations(viewer)
+    """One page of the organizations the viewer may see, optionally of one kind or whose
+    name holds `q`, in the order asked for."""
+    statement = visible_organizations(viewer).where(containing(q, col(Organization.name_key)))
     if kind is not None:
         statement = statement.where(Organization.kind == kind)
-    rows = session.exec(paginate(statement, Organization, cursor, limit)).all()
-    return page_of(list(rows), limit, OrganizationPublic)
+    page = ORGANIZATIONS.page(statement, sort, col(Organization.id), cursor, limit)
+    rows = list(session.exec(page).all())
+    return ORGANIZATIONS.page_of(rows, limit, sort, cursor, OrganizationPublic)
 
 
 @dataclass(frozen=True)

@@ -8,19 +8,27 @@ from fastapi import APIRouter, Depends, Query, status
 
 from service.accounts import access as user_access
 from service.accounts import queries as user_queries
-from service.accounts.models import Role, User, UserCreate, UserUpdate
+from service.accounts.models import Role, User, UserCreate, UserSort, UserUpdate
 from service.accounts.views import UserPublic
 from service.deps import CallerDep, ProgrammeDep
 from service.errors import Forbidden, problems
 from service.history import EventPublic, SubjectKind
 from service.history_check import verify_programme
 from service.history_views import InstantQuery
-from service.pagination import CursorQuery, LimitQuery, Page
+from service.pagination import (
+    SORT_HELP,
+    CursorQuery,
+    LimitQuery,
+    Page,
+    SearchQuery,
+    sorted_cursor_query,
+)
 from service.programmes import access, members, queries, service, views
 from service.programmes.models import (
     Organization,
     OrganizationCreate,
     OrganizationKind,
+    OrganizationSort,
     OrganizationUpdate,
     Programme,
     ProgrammeCreate,
@@ -29,6 +37,8 @@ from service.programmes.models import (
 from service.programmes.views import HistoryVerification, OrganizationPublic, ProgrammePublic
 
 router = APIRouter()
+OrganizationCursor = Annotated[str | None, sorted_cursor_query(queries.ORGANIZATIONS)]
+UserCursor = Annotated[str | None, sorted_cursor_query(user_queries.USERS)]
 
 
 @router.post(
@@ -140,12 +150,21 @@ OrganizationDep = Annotated[Organization, Depends(visible_organization)]
 def list_organizations(
     caller: CallerDep,
     kind: Annotated[OrganizationKind | None, Query()] = None,
-    cursor: CursorQuery = None,
+    q: SearchQuery = None,
+    sort: Annotated[OrganizationSort, Query(description=SORT_HELP)] = OrganizationSort.created_at,
+    cursor: OrganizationCursor = None,
     limit: LimitQuery = 50,
 ) -> Page[OrganizationPublic]:
-    """The organizations the caller may see, optionally of one kind."""
+    """The organizations the caller may see, optionally of one kind or whose name holds `q`
+    (case, accents and spacing aside); by enrolment unless `sort` says otherwise."""
     return queries.organization_page(
-        caller.session, viewer=caller.user, kind=kind, cursor=cursor, limit=limit
+        caller.session,
+        viewer=caller.user,
+        kind=kind,
+        cursor=cursor,
+        limit=limit,
+        q=q,
+        sort=sort,
     )
 
 
@@ -206,10 +225,14 @@ def list_users(
     caller: CallerDep,
     role: Annotated[Role | None, Query()] = None,
     organization_id: Annotated[uuid.UUID | None, Query()] = None,
-    cursor: CursorQuery = None,
+    q: SearchQuery = None,
+    sort: Annotated[UserSort, Query(description=SORT_HELP)] = UserSort.created_at,
+    cursor: UserCursor = None,
     limit: LimitQuery = 50,
 ) -> Page[UserPublic]:
-    """The users the caller may see, optionally by role or organization."""
+    """The users the caller may see, optionally by role or organization, or whose full name
+    or e-mail holds `q` (case, accents and spacing aside); by creation unless `sort` says
+    otherwise."""
     return user_queries.user_page(
         caller.session,
         viewer=caller.user,
@@ -217,6 +240,8 @@ def list_users(
         organization_id=organization_id,
         cursor=cursor,
         limit=limit,
+        q=q,
+        sort=sort,
     )
 
 

@@ -2,7 +2,10 @@
 change its settings, enrol and change organizations; each writes its events."""
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from service.accounts.models import Role, User
@@ -84,8 +87,8 @@ def create_organization(
     """A buyer, supplier, provider, financier or donor of the programme."""
     refuse_duplicate_name(session, programme_id, data.name, None)
     organization = Organization.model_validate({**data.model_dump(), "programme_id": programme_id})
-    session.add(organization)
-    session.flush()
+    with name_race(session, programme_id, data.name, None):
+        session.add(organization)
     record_event(
         session,
         actor_id=actor.id,
@@ -109,8 +112,10 @@ def update_organization(
     }
     if "name" in changes:
         refuse_duplicate_name(session, organization.programme_id, changes["name"], organization.id)
-    changed = apply_changes(organization, changes)
-    session.add(organization)
+    name = changes.get("name", organization.name)
+    with name_race(session, organization.programme_id, name, organization.id):
+        changed = apply_changes(organization, changes)
+        session.add(organization)
     if changed:
         record_event(
             session,
@@ -123,6 +128,22 @@ def update_organization(
         )
     session.commit()
     return organization
+
+
+@contextmanager
+def name_race(
+    session: Session, programme_id: uuid.UUID, name: str, itself: uuid.UUID | None
+) -> Iterator[None]:
+    """Write an organization's name in a savepoint: when a concurrent request took the same
+    folded name after our check, the unique index refuses it, and the answer is the checked
+    path's 409 naming that organization, not an error of the database."""
+    try:
+        with session.begin_nested():
+            yield
+            session.flush()
+    except IntegrityError:
+        refuse_duplicate_name(session, programme_id, name, itself)
+        raise
 
 
 def refuse_duplicate_name(

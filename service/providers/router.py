@@ -3,18 +3,21 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Query, status
 
 from service.deps import READ, CallerDep
 from service.errors import problems
+from service.pagination import SORT_HELP, LimitQuery, Page, SearchQuery, sorted_cursor_query
 from service.plans import access as plan_access
-from service.programmes.models import Organization
+from service.programmes.models import Organization, OrganizationSort
+from service.programmes.queries import ORGANIZATIONS
 from service.providers import access, queries, service, views
 from service.providers.models import ProviderProfileUpdate, QualificationCreate, RatingCreate
 from service.providers.views import ProviderPublic, QualificationPublic, RatingPublic
 
 router = APIRouter(tags=["providers"])
 ACT = problems(401, 403, 404, 409, 422)
+ProviderCursor = Annotated[str | None, sorted_cursor_query(ORGANIZATIONS)]
 
 
 def provider_dep(organization_id: uuid.UUID, caller: CallerDep) -> Organization:
@@ -25,10 +28,20 @@ def provider_dep(organization_id: uuid.UUID, caller: CallerDep) -> Organization:
 ProviderDep = Annotated[Organization, Depends(provider_dep)]
 
 
-@router.get("/providers", response_model=list[ProviderPublic], responses=READ)
-def list_providers(caller: CallerDep) -> list[ProviderPublic]:
-    """The registry: every provider for the unit, its own entry for a provider."""
-    return views.publics(caller.session, queries.visible_providers(caller.session, caller.user))
+@router.get("/providers", response_model=Page[ProviderPublic], responses=READ)
+def list_providers(
+    caller: CallerDep,
+    q: SearchQuery = None,
+    sort: Annotated[OrganizationSort, Query(description=SORT_HELP)] = OrganizationSort.name,
+    cursor: ProviderCursor = None,
+    limit: LimitQuery = 50,
+) -> Page[ProviderPublic]:
+    """The registry: every provider for the unit, its own entry for a provider; by name
+    unless `sort` says otherwise, or those whose name holds `q` (case, accents and spacing
+    aside)."""
+    return queries.provider_page(
+        caller.session, caller.user, q=q, sort=sort, cursor=cursor, limit=limit
+    )
 
 
 @router.get("/providers/{organization_id}", response_model=ProviderPublic, responses=READ)

@@ -2,18 +2,20 @@
 the caller may see, and fetch the stored bytes again, identical."""
 
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
 from service.deps import CallerDep
 from service.errors import Gone, problems
-from service.pagination import CursorQuery, LimitQuery, Page
+from service.pagination import SORT_HELP, CreationSort, LimitQuery, Page, sorted_cursor_query
 from service.reports import access, queries, service, store
 from service.reports.models import IssuedReport, ReportKind, ReportPublic, ReportRequest
 from service.storage import FileMissing
 from service.types import LanguageTag
 
 router = APIRouter(tags=["reports"])
+ReportCursor = Annotated[str | None, sorted_cursor_query(queries.REPORTS)]
 
 
 @router.post(
@@ -51,16 +53,18 @@ def list_reports(
     caller: CallerDep,
     kind: ReportKind | None = None,
     engagement_id: uuid.UUID | None = None,
-    cursor: CursorQuery = None,
+    sort: Annotated[CreationSort, Query(description=SORT_HELP)] = CreationSort.created_at_desc,
+    cursor: ReportCursor = None,
     limit: LimitQuery = 50,
 ) -> Page[ReportPublic]:
-    """Issued reports the caller may see, oldest first; filter by kind or engagement."""
+    """Issued reports the caller may see, newest first unless `sort` says otherwise; filter
+    by kind or engagement."""
     statement = access.visible_reports(caller.user)
     if kind is not None:
         statement = statement.where(IssuedReport.kind == kind)
     if engagement_id is not None:
         statement = statement.where(IssuedReport.engagement_id == engagement_id)
-    return queries.report_page(caller.session, statement, cursor=cursor, limit=limit)
+    return queries.report_page(caller.session, statement, cursor=cursor, limit=limit, sort=sort)
 
 
 @router.get("/reports/{report_id}", response_model=ReportPublic, responses=problems(401, 404, 422))

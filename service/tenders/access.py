@@ -4,9 +4,9 @@ sees tenders. Bid contents open, after the tender closes, to the evaluators who 
 conflict, and to administrators once the evaluation is complete."""
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlalchemy import exists, false, or_
 from sqlmodel import Session, col, select
 
@@ -134,3 +134,17 @@ def sealed(request: Request, _caller: CallerDep) -> None:
     """A route dependency: bid routes log no user, so no log line tells who bid (it runs
     after the caller is resolved, which names the user for the request log)."""
     request.state.user_id = "sealed"
+
+
+def tender_dep(request: Request, tender_id: uuid.UUID, caller: CallerDep) -> Tender:
+    """The tender if the caller may see it, else 404; locked when it will change."""
+    return get_visible_tender(caller.session, caller.user, tender_id, request.method != "GET")
+
+
+def lot_dep(request: Request, lot_id: uuid.UUID, caller: CallerDep) -> tuple[Lot, Tender]:
+    """The lot and its tender if the caller may see them, else 404."""
+    return get_visible_lot(caller.session, caller.user, lot_id, request.method != "GET")
+
+
+TenderDep = Annotated[Tender, Depends(tender_dep)]
+LotDep = Annotated[tuple[Lot, Tender], Depends(lot_dep)]

@@ -2,15 +2,15 @@
 evaluation, award and its effect on the plans, and the programme's tender policy."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, Response, status
 
 from service.deps import READ, WRITE, CallerDep, ProgrammeDep, VersionDep, etag
 from service.engagements.models import TransitionRequest
 from service.engagements.views import triggers
 from service.errors import problems
-from service.pagination import CursorQuery, LimitQuery, Page
+from service.pagination import CursorQuery, LimitQuery, Page, RankCursorQuery
 from service.tenders import (
     access,
     bids,
@@ -18,23 +18,23 @@ from service.tenders import (
     contracts,
     documents,
     evaluation,
+    lists,
     queries,
     service,
     views,
 )
+from service.tenders.access import LotDep, TenderDep
 from service.tenders.models import (
     AnswerCreate,
     BidIn,
     Declaration,
     EvaluatorAssign,
     InvitationCreate,
-    Lot,
     LotCreate,
     LotDecision,
     PolicyUpdate,
     QuestionCreate,
     ScoreSheet,
-    Tender,
     TenderAmend,
     TenderCreate,
     TenderTrigger,
@@ -45,22 +45,6 @@ from workflows.tender import available_for_tender
 router = APIRouter(tags=["tenders"])
 ACT = problems(401, 403, 404, 409, 422)
 SEEN = problems(401, 403, 404, 422)
-
-
-def tender_dep(request: Request, tender_id: uuid.UUID, caller: CallerDep) -> Tender:
-    """The tender if the caller may see it, else 404; locked when it will change."""
-    return access.get_visible_tender(
-        caller.session, caller.user, tender_id, request.method != "GET"
-    )
-
-
-def lot_dep(request: Request, lot_id: uuid.UUID, caller: CallerDep) -> tuple[Lot, Tender]:
-    """The lot and its tender if the caller may see them, else 404."""
-    return access.get_visible_lot(caller.session, caller.user, lot_id, request.method != "GET")
-
-
-TenderDep = Annotated[Tender, Depends(tender_dep)]
-LotDep = Annotated[tuple[Lot, Tender], Depends(lot_dep)]
 
 
 @router.post(
@@ -180,16 +164,15 @@ def ask(data: QuestionCreate, tender: TenderDep, caller: CallerDep) -> views.Cla
 
 @router.get(
     "/tenders/{tender_id}/clarifications",
-    response_model=list[views.ClarificationPublic],
+    response_model=Page[views.ClarificationPublic],
     responses=READ,
 )
-def list_clarifications(tender: TenderDep, caller: CallerDep) -> list[views.ClarificationPublic]:
-    """Questions and answers; providers see the answered ones without who asked."""
-    unit = caller.user.role in access.UNIT
-    return [
-        views.clarification_public(item, unit or item.asked_by == caller.user.organization_id)
-        for item in clarifications.visible(caller.session, caller.user, tender)
-    ]
+def list_clarifications(
+    tender: TenderDep, caller: CallerDep, cursor: CursorQuery = None, limit: LimitQuery = 50
+) -> Page[views.ClarificationPublic]:
+    """Questions and answers, in the order they were asked; providers see the answered ones
+    without who asked."""
+    return lists.clarification_page(caller.session, caller.user, tender, cursor, limit)
 
 
 @router.post(
@@ -253,12 +236,14 @@ def read_own_bid(found: LotDep, caller: CallerDep) -> views.BidPublic:
     return views.bid_public(caller.session, tender, bid, versions)
 
 
-@router.get("/lots/{lot_id}/bids", response_model=list[views.BidPublic], responses=ACT)
-def opened_bids(found: LotDep, caller: CallerDep) -> list[views.BidPublic]:
-    """The lot's bids, once opened, for its declared evaluators."""
+@router.get("/lots/{lot_id}/bids", response_model=Page[views.BidPublic], responses=ACT)
+def opened_bids(
+    found: LotDep, caller: CallerDep, cursor: lists.BidCursor = None, limit: LimitQuery = 50
+) -> Page[views.BidPublic]:
+    """The lot's bids, once opened, for its declared evaluators; by bidder's name."""
     lot, tender = found
     evaluation.require_reader(caller.session, caller.user, tender)
-    return views.opened_bids(caller.session, tender, lot)
+    return lists.bid_page(caller.session, tender, lot, cursor, limit)
 
 
 @router.post(
@@ -274,13 +259,18 @@ def assign_evaluator(data: EvaluatorAssign, tender: TenderDep, caller: CallerDep
 
 @router.get(
     "/tenders/{tender_id}/evaluators",
-    response_model=list[views.EvaluatorPublic],
+    response_model=Page[views.EvaluatorPublic],
     responses=SEEN,
 )
-def list_evaluators(tender: TenderDep, caller: CallerDep) -> list[views.EvaluatorPublic]:
-    """The evaluators, with their declarations and submissions (the unit)."""
+def list_evaluators(
+    tender: TenderDep,
+    caller: CallerDep,
+    cursor: lists.EvaluatorCursor = None,
+    limit: LimitQuery = 50,
+) -> Page[views.EvaluatorPublic]:
+    """The evaluators by name, with their declarations and submissions (the unit)."""
     evaluation.require_unit(caller.user)
-    return views.evaluators(caller.session, tender)
+    return lists.evaluator_page(caller.session, tender, cursor, limit)
 
 
 @router.post(
@@ -303,20 +293,24 @@ def submit_scores(data: ScoreSheet, tender: TenderDep, caller: CallerDep) -> Non
     evaluation.submit_scores(session=caller.session, actor=caller.user, tender=tender, sheet=data)
 
 
-@router.get("/tenders/{tender_id}/scores", response_model=list[views.BidScorePublic], responses=ACT)
-def read_scores(tender: TenderDep, caller: CallerDep) -> list[views.BidScorePublic]:
-    """Your scores; everyone's once every evaluator has submitted."""
+@router.get("/tenders/{tender_id}/scores", response_model=Page[views.BidScorePublic], responses=ACT)
+def read_scores(
+    tender: TenderDep, caller: CallerDep, cursor: lists.ScoreCursor = None, limit: LimitQuery = 50
+) -> Page[views.BidScorePublic]:
+    """Your scores; everyone's once every evaluator has submitted; by criterion."""
     evaluation.require_reader(caller.session, caller.user, tender)
-    everyone = evaluation.all_submitted(caller.session, tender)
-    return views.scores(caller.session, tender, caller.user, everyone)
+    return lists.score_page(caller.session, tender, caller.user, cursor, limit)
 
 
-@router.get("/lots/{lot_id}/ranking", response_model=list[views.RankingRow], responses=ACT)
-def ranking(found: LotDep, caller: CallerDep) -> list[views.RankingRow]:
-    """The lot's bids ranked by weighted total (price: lowest / price × weight)."""
+@router.get("/lots/{lot_id}/ranking", response_model=Page[views.RankingRow], responses=ACT)
+def ranking(
+    found: LotDep, caller: CallerDep, cursor: RankCursorQuery = None, limit: LimitQuery = 50
+) -> Page[views.RankingRow]:
+    """The lot's bids ranked by weighted total (price: lowest / price × weight), best first;
+    a cursor is the last rank read and its bid."""
     lot, tender = found
     evaluation.require_ranking_reader(caller.session, caller.user, tender)
-    return views.ranking_rows(caller.session, evaluation.ranking(caller.session, tender, lot))
+    return lists.ranking_page(caller.session, tender, lot, cursor, limit)
 
 
 @router.post("/lots/{lot_id}/decision", response_model=views.LotPublic, responses=ACT)

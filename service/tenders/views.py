@@ -262,6 +262,7 @@ def evaluators(session: Session, tender: Tender) -> list[EvaluatorPublic]:
 
 
 class BidScorePublic(BaseModel):
+    id: uuid.UUID
     evaluator: str
     bid_id: uuid.UUID
     criterion: str
@@ -279,6 +280,7 @@ def scores(
     rows: list[Score] = queries.scores_of(session, tender)
     return [
         BidScorePublic(
+            id=s.id,
             evaluator=names[s.evaluator_id][1],
             bid_id=s.bid_id,
             criterion=s.criterion,

@@ -3,6 +3,7 @@ programme-wide lists, and the plan and action states those lists follow."""
 
 import uuid
 from dataclasses import dataclass
+from enum import StrEnum
 
 from workflows import PlanState
 from workflows.plan_health import ActionStatus
@@ -20,3 +21,13 @@ class Filters:
     broker_id: uuid.UUID | None = None
     buyer_id: uuid.UUID | None = None
     provider_id: uuid.UUID | None = None
+
+
+class OverdueSort(StrEnum):
+    """Orders of the overdue actions: by due date (oldest first, the default) or by folded
+    title; `-` descends."""
+
+    due_on = "due_on"
+    due_on_desc = "-due_on"
+    by_title = "title"  # not `title`: str.title is a method
+    by_title_desc = "-title"

@@ -12,18 +12,19 @@ from sqlmodel import Session, col, select
 from service.accounts.models import User
 from service.analyses.models import KpiValue
 from service.engagements.models import Engagement
-from service.pagination import BY_DAY, keyset_page
+from service.pagination import BY_TEXT, DAY, Order, Sorting, containing
 from service.plans.models import Action, Plan, Review
 from service.programmes.models import Organization
 from service.targets.models import Target, TargetKind
 from service.tracking import access
-from service.tracking.models import OPEN_ACTION, UNDER_WAY, Filters
+from service.tracking.models import OPEN_ACTION, UNDER_WAY, Filters, OverdueSort
 from workflows import PlanState
 
 # Columns, not ORM objects: a page holds 50 rows from four tables.
 OVERDUE_COLUMNS: tuple[Any, ...] = (
     col(Action.id),
     col(Action.title),
+    col(Action.title_key),
     col(Action.status),
     col(Action.progress),
     col(Action.due_on),
@@ -48,10 +49,24 @@ def _filtered(statement: Any, filters: Filters, by_provider: bool = True) -> Any
     return statement
 
 
+OVERDUE = Sorting(
+    {
+        "due_on": Order(col(Action.due_on), "due_on", DAY),
+        "title": Order(col(Action.title_key), "title_key", BY_TEXT),
+    }
+)
+
+
 def overdue_rows(
-    session: Session, user: User, filters: Filters, today: date, cursor: str | None, limit: int
+    session: Session,
+    user: User,
+    filters: Filters,
+    today: date,
+    page: tuple[str | None, OverdueSort, str | None, int],
 ) -> list[Any]:
-    """Open actions of plans under way due before today, oldest first, one page and a row."""
+    """Open actions of plans under way due before today whose title holds `q`, in the order
+    asked for: one page (q, sort, cursor, limit) and a row."""
+    q, sort, cursor, limit = page
     statement: Any = (
         sa.select(*OVERDUE_COLUMNS)
         .join(Plan, col(Plan.id) == Action.plan_id)
@@ -62,10 +77,11 @@ def overdue_rows(
             col(Plan.state).in_(UNDER_WAY),
             col(Action.status).in_(OPEN_ACTION),
             col(Action.due_on) < today,
+            containing(q, col(Action.title_key)),
         )
     )
     statement = _filtered(access.followed_actions(statement, user), filters)
-    statement = keyset_page(statement, col(Action.due_on), col(Action.id), cursor, limit, BY_DAY)
+    statement = OVERDUE.page(statement, sort, col(Action.id), cursor, limit)
     return list(session.execute(statement).all())
 
 

@@ -2,22 +2,26 @@
 engagement's month-by-month timeline, and cost sharing per engagement and per programme."""
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 
 from service.deps import READ, CallerDep, EngagementDep, ProgrammeDep
 from service.errors import problems
 from service.pagination import (
     BY_DAY,
     BY_RANK,
+    SORT_HELP,
     DayCursorQuery,
     LimitQuery,
     Page,
     RankCursorQuery,
+    SearchQuery,
     page_after,
+    sorted_cursor_query,
 )
-from service.tracking import access, service
-from service.tracking.models import Filters
+from service.tracking import access, queries, service
+from service.tracking.models import Filters, OverdueSort
 from service.tracking.views import (
     CostReport,
     MissedReview,
@@ -27,6 +31,7 @@ from service.tracking.views import (
 )
 
 router = APIRouter(tags=["tracking"])
+OverdueCursor = Annotated[str | None, sorted_cursor_query(queries.OVERDUE)]
 
 
 @router.get(
@@ -37,17 +42,22 @@ def overdue_actions(
     broker_id: uuid.UUID | None = None,
     buyer_id: uuid.UUID | None = None,
     provider_id: uuid.UUID | None = None,
-    cursor: DayCursorQuery = None,
+    q: SearchQuery = None,
+    sort: Annotated[OverdueSort, Query(description=SORT_HELP)] = OverdueSort.due_on,
+    cursor: OverdueCursor = None,
     limit: LimitQuery = 50,
 ) -> Page[OverdueAction]:
-    """Actions past their due date and not done, oldest first, across the programme's plans
-    under way; filter by broker, buyer or provider."""
+    """Actions past their due date and not done across the programme's plans under way,
+    oldest first unless `sort` says otherwise; filter by broker, buyer or provider, or by
+    words of the title (`q`, case, accents and spacing aside)."""
     return service.overdue_actions(
         session=caller.session,
         user=caller.user,
         filters=Filters(broker_id, buyer_id, provider_id),
         cursor=cursor,
         limit=limit,
+        q=q,
+        sort=sort,
     )
 
 

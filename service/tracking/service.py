@@ -8,27 +8,35 @@ from sqlmodel import Session
 
 from service.accounts.models import User
 from service.engagements.models import Engagement
-from service.pagination import BY_DAY, Page, next_cursor
+from service.pagination import Page
 from service.plans import queries as plan_queries
 from service.plans.costs import cost_totals
 from service.plans.models import Plan
 from service.programmes.calendar import ends_on, today_in
 from service.programmes.models import Programme
 from service.tracking import access, queries, views
-from service.tracking.models import Filters
+from service.tracking.models import Filters, OverdueSort
 from service.tracking.views import CostReport, MissedReview, OverdueAction, PlanTimeline
 from workflows.plan_health import whole_months_between
 
 
 def overdue_actions(
-    *, session: Session, user: User, filters: Filters, cursor: str | None, limit: int
+    *,
+    session: Session,
+    user: User,
+    filters: Filters,
+    cursor: str | None,
+    limit: int,
+    q: str | None = None,
+    sort: OverdueSort = OverdueSort.due_on,
 ) -> Page[OverdueAction]:
-    """Actions past their due date and not done, oldest first, a page at a time."""
+    """Actions past their due date and not done, whose title holds `q`, oldest first unless
+    `sort` says otherwise, a page at a time."""
     today = today_in(session, user.programme_id)
-    rows = queries.overdue_rows(session, user, filters, today, cursor, limit)
+    rows = queries.overdue_rows(session, user, filters, today, (q, sort, cursor, limit))
+    following = queries.OVERDUE.next_cursor(rows, limit, queries.OVERDUE.effective(sort, cursor))
     return Page[OverdueAction](
-        items=[views.overdue_action(row, today) for row in rows[:limit]],
-        next_cursor=next_cursor(rows, limit, BY_DAY, lambda row: (row.due_on, row.id)),
+        items=[views.overdue_action(row, today) for row in rows[:limit]], next_cursor=following
     )
 
 

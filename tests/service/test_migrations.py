@@ -77,16 +77,35 @@ def test_events_written_before_the_chain_are_sealed_in_the_order_they_were_recor
     from service.history_check import verify_programme
     from service.programmes.models import Programme
     from service.types import UTCDateTime
-    from tests.factories import make_superuser
 
     upgrade(empty_database_url, "b7e2c4a91d03")  # events have a subject, no chain yet
     engine = create_db_engine(empty_database_url)
     with Session(engine) as session:
-        # Tables that later revisions change (organizations) are left empty at this revision.
+        # Tables that later revisions change (organizations, users) are written as they
+        # were at this revision, or left empty.
         programme = Programme(name="Old", timezone="America/Managua", currency="NIO")
         session.add(programme)
-        actor, _ = make_superuser(session)
-        programme_id, actor_id = programme.id, actor.id
+        session.commit()
+        programme_id, actor_id = programme.id, uuid.uuid4()
+    old_user = sa.table(
+        "user",
+        sa.column("id", sa.Uuid()),
+        *(sa.column(name) for name in ("email", "full_name", "password_hash")),
+        *(sa.column(name, sa.Boolean()) for name in ("is_superuser", "is_active")),
+        sa.column("created_at", UTCDateTime()),
+    )
+    with engine.begin() as connection:
+        connection.execute(
+            old_user.insert().values(
+                id=actor_id,
+                email="root@platform.test",
+                full_name="Root",
+                password_hash="-",
+                is_superuser=True,
+                is_active=True,
+                created_at=datetime(2025, 12, 1, tzinfo=UTC),
+            )
+        )
     at = datetime(2026, 1, 1, tzinfo=UTC)
     old = sa.table(
         "event",
@@ -122,4 +141,114 @@ def test_events_written_before_the_chain_are_sealed_in_the_order_they_were_recor
         assert head is not None
         assert (head.sequence, head.hash) == (3, events[-1].hash)
         assert verify_programme(session, programme_id).intact
+    engine.dispose()
+
+
+def test_folded_keys_are_filled_for_existing_users_and_engagements(
+    empty_database_url: str,
+) -> None:
+    from datetime import UTC, datetime
+
+    from service.types import UTCDateTime
+
+    upgrade(empty_database_url, "5e0c8a1f27d4")  # before the folded keys
+    engine = create_db_engine(empty_database_url)
+    at = datetime(2026, 6, 1, tzinfo=UTC)
+    ids = {name: uuid.uuid4() for name in ("programme", "buyer", "broker", "engagement")}
+
+    def table(name: str, *columns: str, uuids: tuple[str, ...] = ()) -> sa.TableClause:
+        return sa.table(
+            name,
+            *(sa.column(column, sa.Uuid()) for column in uuids),
+            *(sa.column(column) for column in columns),
+            sa.column("created_at", UTCDateTime()),
+        )
+
+    with engine.begin() as connection:
+        connection.execute(
+            table(
+                "programme", "name", "timezone", "language", "currency", "paper_size", uuids=("id",)
+            ).insert(),
+            [
+                {
+                    "id": ids["programme"],
+                    "name": "Old",
+                    "timezone": "UTC",
+                    "language": "en",
+                    "currency": "USD",
+                    "paper_size": "A4",
+                    "created_at": at,
+                }
+            ],
+        )
+        connection.execute(
+            table(
+                "organization", "name", "kind", "name_key", uuids=("id", "programme_id")
+            ).insert(),
+            [
+                {
+                    "id": ids["buyer"],
+                    "programme_id": ids["programme"],
+                    "name": "Álamo Bebidas",
+                    "kind": "buyer",
+                    "name_key": "alamo bebidas",
+                    "created_at": at,
+                }
+            ],
+        )
+        connection.execute(
+            table(
+                "user",
+                "email",
+                "full_name",
+                "role",
+                "is_superuser",
+                "is_active",
+                "password_hash",
+                uuids=("id", "programme_id", "organization_id"),
+            ).insert(),
+            [
+                {
+                    "id": ids["broker"],
+                    "programme_id": ids["programme"],
+                    "organization_id": ids["buyer"],
+                    "email": "jose@alamo.test",
+                    "full_name": "José  Ángel Pérez",
+                    "role": "broker",
+                    "is_superuser": False,
+                    "is_active": True,
+                    "password_hash": "-",
+                    "created_at": at,
+                }
+            ],
+        )
+        # The engagement points at the user: the migration must not copy and drop `user`.
+        connection.execute(
+            table(
+                "engagement",
+                "title",
+                "phase",
+                "version",
+                "updated_at",
+                uuids=("id", "programme_id", "buyer_id", "broker_id"),
+            ).insert(),
+            [
+                {
+                    "id": ids["engagement"],
+                    "programme_id": ids["programme"],
+                    "buyer_id": ids["buyer"],
+                    "broker_id": ids["broker"],
+                    "title": "Envases  LOCALES ñ",
+                    "phase": "enrolment",
+                    "version": 1,
+                    "updated_at": at,
+                    "created_at": at,
+                }
+            ],
+        )
+    upgrade(empty_database_url)
+    with engine.connect() as connection:
+        name_key = connection.execute(sa.text('SELECT name_key FROM "user"')).scalar_one()
+        title_key = connection.execute(sa.text("SELECT title_key FROM engagement")).scalar_one()
+    assert (name_key, title_key) == ("jose angel perez", "envases locales n")
     engine.dispose()

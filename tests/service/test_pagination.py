@@ -70,3 +70,45 @@ def test_a_short_list_read_whole_is_paged_with_the_same_cursors_to_its_end() -> 
         encode_cursor(datetime(2026, 1, 4, tzinfo=UTC), uuid.UUID(int=4)),
         None,
     ]
+
+
+def test_a_sorted_cursor_names_its_order_and_writes_a_name_as_utf8_hex() -> None:
+    from service.pagination import BY_TEXT, CREATED, Order, Sorting
+
+    sorting = Sorting(
+        {
+            "name": Order(None, "name_key", BY_TEXT),
+            "created_at": Order(None, "created_at", CREATED),
+        }
+    )
+    rows = [SimpleNamespace(name_key="café", id=ROW_ID), SimpleNamespace(name_key="z", id=ROW_ID)]
+    cursor = sorting.next_cursor(rows, 1, "-name")
+    assert cursor == "-name.636166c3a9-0123456789abcdef0123456789abcdef"
+    assert re.fullmatch(sorting.pattern, cursor)
+    assert sorting.position(cursor) == ("-name", "café", ROW_ID)
+    # Every even run of hex digits is a position: bytes that are not UTF-8 read as U+FFFD.
+    assert sorting.position("name.ff-" + ROW_ID.hex) == ("name", "\ufffd", ROW_ID)
+    assert not re.fullmatch(sorting.pattern, "email.61-" + ROW_ID.hex)
+    assert not re.fullmatch(sorting.pattern, "name.abc-" + ROW_ID.hex)
+
+
+def test_a_sorted_list_read_whole_pages_both_ways_with_every_row_once() -> None:
+    from service.pagination import BY_TEXT, Order, Sorting
+
+    sorting = Sorting({"name": Order(None, "name", BY_TEXT)})
+    rows = [
+        SimpleNamespace(name=name, id=uuid.UUID(int=n))
+        for n, name in enumerate(["b", "a", "c", "a", "d"])
+    ]
+    for sort, expected in [("name", [1, 3, 0, 2, 4]), ("-name", [4, 2, 0, 3, 1])]:
+        seen: list[int] = []
+        cursor = None
+        while True:
+            page = sorting.page_after(rows, sort, cursor, 2, lambda kept: [r.id.int for r in kept])
+            seen += page.items
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+            # The cursor carries the order: asking another one does not change the pages.
+            sort = "name" if sort == "-name" else "-name"
+        assert seen == expected

@@ -37,7 +37,10 @@ def test_a_provider_keeps_its_entry_and_the_unit_reads_it(
     assert [(q["name"], q["expires_on"]) for q in entry["qualifications"]] == [
         ("ISO 9001 lead auditor", "2028-06-30")
     ]
-    assert client.get(f"{API}/providers", headers=tenant.headers(Role.buyer)).json() == []
+    buyers = client.get(f"{API}/providers", headers=tenant.headers(Role.buyer)).json()
+    assert buyers == {"items": [], "next_cursor": None}
+    own_entries = client.get(f"{API}/providers", headers=own).json()
+    assert [item["id"] for item in own_entries["items"]] == [str(provider)]
 
 
 def test_the_broker_and_the_firm_rate_a_done_action_once_each(

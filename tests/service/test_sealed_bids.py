@@ -181,7 +181,7 @@ def test_before_the_deadline_no_route_tells_any_other_role_about_the_bids(
         json={"statement": "No conflict."},
         headers=broker,
     )
-    opened = client.get(f"{API}/lots/{lot_id}/bids", headers=broker).json()
+    opened = client.get(f"{API}/lots/{lot_id}/bids", headers=broker).json()["items"]
     assert sorted(
         (b["versions"][0]["contents"]["price"], b["versions"][0]["contents"]["team"])
         for b in opened

@@ -3,6 +3,7 @@ three bids, two evaluators, award, standstill; the actions then carry the winner
 contracted price, and the plan's and the programme's costs follow."""
 
 from decimal import Decimal
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
@@ -20,6 +21,19 @@ from tests.tender_world import (
 )
 
 PRICES = ("6000.00", "8000.00", "7500.00")
+
+
+def paged(client: TestClient, path: str, headers: dict[str, str]) -> list[dict[str, Any]]:
+    """A list read one item a page, following each next_cursor to the end."""
+    items: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"limit": 1}
+    while True:
+        page = client.get(f"{API}{path}", params=params, headers=headers).json()
+        assert len(page["items"]) <= 1
+        items += page["items"]
+        if page["next_cursor"] is None:
+            return items
+        params["cursor"] = page["next_cursor"]
 
 
 def test_a_tender_awards_a_lot_and_the_plan_actions_carry_the_winner_and_its_price(
@@ -62,7 +76,7 @@ def test_a_tender_awards_a_lot_and_the_plan_actions_carry_the_winner_and_its_pri
     assert answered.status_code == 200, answered.text
     seen_by_other = client.get(
         f"{API}/tenders/{tender_id}/clarifications", headers=world.bidder(2)
-    ).json()
+    ).json()["items"]
     assert [(c["question"], c["answer"], c["asked_by"]) for c in seen_by_other] == [
         ("May the courses be given on Saturdays?", "Yes, if the supplier agrees.", None)
     ]
@@ -109,7 +123,7 @@ def test_a_tender_awards_a_lot_and_the_plan_actions_carry_the_winner_and_its_pri
             headers=headers,
         )
         assert declared.status_code == 201, declared.text
-        opened = client.get(f"{API}/lots/{lot_id}/bids", headers=headers).json()
+        opened = client.get(f"{API}/lots/{lot_id}/bids", headers=headers).json()["items"]
         assert sorted(b["versions"][0]["contents"]["price"] for b in opened) == sorted(PRICES)
         sheets[headers["Authorization"]] = {b["organization_name"]: b["id"] for b in opened}
     # Approach and team points per bidder, evaluator 1 then evaluator 2.
@@ -130,9 +144,10 @@ def test_a_tender_awards_a_lot_and_the_plan_actions_carry_the_winner_and_its_pri
         )
         assert submitted.status_code == 204, submitted.text
         if e == 0:  # the first evaluator's scores stay hidden from the second
-            assert client.get(f"{API}/tenders/{tender_id}/scores", headers=broker2).json() == []
+            hidden = client.get(f"{API}/tenders/{tender_id}/scores", headers=broker2).json()
+            assert hidden == {"items": [], "next_cursor": None}
 
-    ranking = client.get(f"{API}/lots/{lot_id}/ranking", headers=broker).json()
+    ranking = client.get(f"{API}/lots/{lot_id}/ranking", headers=broker).json()["items"]
     # price: 6000/price × 40; approach: mean/100 × 35; team: mean/100 × 25.
     # Consultora 1: 40.00 + 26.25 + 15.00 = 81.25
     # Consultora 2: 30.00 + 31.50 + 22.50 = 84.00
@@ -142,6 +157,22 @@ def test_a_tender_awards_a_lot_and_the_plan_actions_carry_the_winner_and_its_pri
         ("Consultora 1", "81.25"),
         ("Consultora 3", "74.00"),
     ]
+    # Each of the tender's lists, read a row a page, holds every row once, in its order.
+    assert paged(client, f"/lots/{lot_id}/ranking", broker) == ranking
+    bids = paged(client, f"/lots/{lot_id}/bids", broker)
+    assert [b["organization_name"] for b in bids] == [
+        "Consultora 1",
+        "Consultora 2",
+        "Consultora 3",
+    ]
+    evaluators = paged(client, f"/tenders/{tender_id}/evaluators", admin)
+    assert sorted(e["user_id"] for e in evaluators) == sorted(
+        str(user_id) for user_id in (world.tenant.users[Role.broker].id, world.second_broker_id)
+    )
+    assert [e["name"] for e in evaluators] == sorted(e["name"] for e in evaluators)
+    scores = paged(client, f"/tenders/{tender_id}/scores", broker)
+    assert [s["criterion"] for s in scores] == ["approach"] * 6 + ["team"] * 6
+    assert len({s["id"] for s in scores}) == 12
     etag = client.get(f"{API}/tenders/{tender_id}", headers=admin).headers["ETag"]
     evaluated = client.post(
         f"{API}/tenders/{tender_id}/transitions/complete_evaluation",

@@ -203,7 +203,8 @@ def test_a_score_sheet_covers_every_bid_and_quality_criterion_once(
     client.post(
         f"{API}/tenders/{tender['id']}/declarations", json={"statement": "None."}, headers=broker
     )
-    bid_ids = [b["id"] for b in client.get(f"{API}/lots/{lot_id}/bids", headers=broker).json()]
+    opened = client.get(f"{API}/lots/{lot_id}/bids", headers=broker).json()["items"]
+    bid_ids = [b["id"] for b in opened]
     partial = [{"bid_id": bid_ids[0], "criterion": "team", "points": 50}]
     refused = client.post(
         f"{API}/tenders/{tender['id']}/scores", json={"scores": partial}, headers=broker

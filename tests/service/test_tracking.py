@@ -164,7 +164,7 @@ def test_overdue_actions_page_by_due_date(client: TestClient, session: Session) 
         client, tenant, "/tracking/overdue-actions", limit="3", cursor=first["next_cursor"]
     ).json()
     assert ([i["days_late"] for i in second["items"]], second["next_cursor"]) == ([10], None)
-    far = get(client, tenant, "/tracking/overdue-actions", cursor="9999999-" + "f" * 32)
+    far = get(client, tenant, "/tracking/overdue-actions", cursor="due_on.9999999-" + "f" * 32)
     assert (far.status_code, far.json()["items"]) == (200, [])
 
 
