@@ -5,13 +5,15 @@ from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import service.models  # noqa: F401
 from service.database import create_db_engine, is_sqlite, normalise_url
-from service.migrations_runner import current_revision, head_revision, upgrade
+from service.migrations_runner import alembic_config, current_revision, head_revision, upgrade
+from tests.snapshots import Rows, demo_loaded
 
 
 @pytest.fixture
@@ -252,3 +254,30 @@ def test_folded_keys_are_filled_for_existing_users_and_engagements(
         title_key = connection.execute(sa.text("SELECT title_key FROM engagement")).scalar_one()
     assert (name_key, title_key) == ("jose angel perez", "envases locales n")
     engine.dispose()
+
+
+def test_a_sqlite_database_full_of_rows_goes_down_and_up_again_unchanged(
+    engine: sa.Engine,
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    """Batch mode copies and drops SQLite tables that other rows reference (the organization
+    table when its names gained their folded key): the migrations run with the references
+    unenforced, then checked, so a database in use upgrades instead of failing halfway."""
+    demo_loaded(engine)
+    rows = Rows()
+    rows.take(engine)
+    url = f"sqlite:///{tmp_path / 'in-use.sqlite3'}"
+    upgrade(url)
+    populated = create_db_engine(url)
+    rows.put_back(populated)
+    config = alembic_config(url)
+    command.downgrade(config, "e5a7c3b90d12")  # before the organizations' folded names
+    command.upgrade(config, "head")
+    again = Rows()
+    again.take(populated)
+    populated.dispose()
+    assert {name: len(table) for name, table in again.tables.items()} == {
+        name: len(table) for name, table in rows.tables.items()
+    }
+    assert again.tables["organization"] == rows.tables["organization"]
+    assert sum(len(table) for table in rows.tables.values()) > 1000
