@@ -255,10 +255,8 @@ def _call_messages(module: Module, node: ast.Call) -> Iterator[ast.expr]:
         for keyword in node.keywords:
             if keyword.arg == "blocked_by" and isinstance(keyword.value, ast.List):
                 yield from keyword.value.elts
-    elif name == "unless" and len(node.args) == 2:
-        yield node.args[1]
-    elif name == "PydanticCustomError" and len(node.args) >= 2:
-        yield node.args[1]
+    elif name in ("unless", "PydanticCustomError") and len(node.args) >= 2:
+        yield node.args[1]  # the reason of a guard, the message of a validation error
     elif name == "ValueError" and module.name in VALIDATORS and node.args:
         yield node.args[0]
 
