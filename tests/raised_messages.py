@@ -29,6 +29,10 @@ from workflows.machine import shortfall
 ROOT = Path(__file__).parents[1]
 # Pages have their own catalogue (web.po), the demo and migrations never answer a request.
 SKIPPED = ("service/web/", "service/demo/", "service/migrations/")
+# Workflow modules whose returned lists are not reasons of a refusal: a plan's health is read
+# in the tracking views; the machine's own reasons (`shortfall` and a trigger from the wrong
+# state) are read by `shortfalls` and by test_message_catalogue.
+NOT_REFUSALS = {"workflows/plan_health.py", "workflows/machine.py"}
 # Files whose ValueErrors are raised by validators of request types and become field messages.
 VALIDATORS = {"service/types.py", "service/history_views.py", "service/plans/views.py"}
 # Message expressions whose text the source does not show, and where their texts are read.
@@ -154,6 +158,8 @@ def texts(module: Module, expr: ast.expr, depth: int = 0) -> list[str]:
         return texts(module, expr.body, depth + 1) + texts(module, expr.orelse, depth + 1)
     if isinstance(expr, ast.Call) and callee(expr) == "join":
         return [SAMPLE]
+    if isinstance(expr, ast.Call) and callee(expr) == "get" and len(expr.args) == 2:
+        return looked_up(module, expr, depth)
     if isinstance(expr, ast.Call):
         return returned(module, callee(expr), expr, depth)
     if isinstance(expr, ast.Name):
@@ -161,24 +167,49 @@ def texts(module: Module, expr: ast.expr, depth: int = 0) -> list[str]:
     raise Unknown(ast.unparse(expr))
 
 
+def looked_up(module: Module, call: ast.Call, depth: int) -> list[str]:
+    """`TEXTS.get(key, default)` on a module's dictionary: each of its texts, and the default."""
+    table = call.func.value if isinstance(call.func, ast.Attribute) else None
+    if not isinstance(table, ast.Name):
+        raise Unknown(ast.unparse(call))
+    found = [
+        node.value
+        for node in module.tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Dict)
+        and any(isinstance(t, ast.Name) and t.id == table.id for t in node.targets)
+    ]
+    if not found:
+        raise Unknown(ast.unparse(call))
+    assert isinstance(found[0], ast.Dict)
+    values = [text for value in found[0].values for text in texts(module, value, depth + 1)]
+    return values + texts(module, call.args[1], depth + 1)
+
+
 def hole(module: Module, part: ast.expr, depth: int) -> list[str]:
-    """What one part of an f-string can be: its text, the words every caller passes for a
-    parameter ("held", "cancelled"), or else a sample value."""
+    """What one part of an f-string can be: its text, the words a local variable was last
+    given ("question has" or "questions have") or every caller passes for a parameter ("held",
+    "cancelled"), or else a sample value."""
     if isinstance(part, ast.Constant):
         return [str(part.value)]
     assert isinstance(part, ast.FormattedValue)
+    if not isinstance(part.value, ast.Name):
+        return [SAMPLE]
     function = module.function_of(part)
-    if (
-        isinstance(part.value, ast.Name)
-        and function is not None
-        and function.name != "__init__"
-        and part.value.id in [a.arg for a in parameters(function)]
-    ):
-        try:
-            return passed(function, part.value.id, depth) or [SAMPLE]
-        except Unknown:
-            return [SAMPLE]
-    return [SAMPLE]
+    earlier = [
+        node
+        for node in ast.walk(function or module.tree)
+        if isinstance(node, ast.Assign)
+        and node.lineno < part.lineno
+        and any(isinstance(t, ast.Name) and t.id == part.value.id for t in node.targets)
+    ]
+    try:
+        if function is not None and earlier:
+            last = max(earlier, key=lambda node: node.lineno)
+            return texts(module, last.value, depth + 1)
+        return assigned(module, part.value, depth + 1) or [SAMPLE]
+    except Unknown:
+        return [SAMPLE]
 
 
 def returned(module: Module, name: str | None, expr: ast.expr, depth: int) -> list[str]:
@@ -244,6 +275,9 @@ def message_expressions(module: Module) -> Iterator[ast.expr]:
                     yield value
         elif isinstance(node, ast.FunctionDef):
             yield from _function_messages(node)
+        elif isinstance(node, ast.Return) and _returns_reasons(module, node):
+            assert isinstance(node.value, ast.List)
+            yield from node.value.elts  # the reasons a guard explains itself with
 
 
 def _call_messages(module: Module, node: ast.Call) -> Iterator[ast.expr]:
@@ -257,8 +291,31 @@ def _call_messages(module: Module, node: ast.Call) -> Iterator[ast.expr]:
                 yield from keyword.value.elts
     elif name in ("unless", "PydanticCustomError") and len(node.args) >= 2:
         yield node.args[1]  # the reason of a guard, the message of a validation error
-    elif name == "ValueError" and module.name in VALIDATORS and node.args:
+    elif _first_argument_is_a_message(module, node, name):
         yield node.args[0]
+
+
+def _returns_reasons(module: Module, node: ast.Return) -> bool:
+    return (
+        isinstance(node.value, ast.List)
+        and module.name.startswith("workflows/")
+        and module.name not in NOT_REFUSALS
+    )
+
+
+def _first_argument_is_a_message(module: Module, node: ast.Call, name: str | None) -> bool:
+    """A reason appended to a guard's `reasons`, or a validator's ValueError."""
+    if name == "ValueError":
+        return module.name in VALIDATORS and bool(node.args)
+    target = node.func.value if isinstance(node.func, ast.Attribute) else None
+    return (
+        name == "append"
+        and isinstance(target, ast.Name)
+        and target.id in ("reasons", "blocked")
+        and module.name.startswith("workflows/")
+        and module.name not in NOT_REFUSALS
+        and len(node.args) == 1
+    )
 
 
 def _function_messages(node: ast.FunctionDef) -> Iterator[ast.expr]:

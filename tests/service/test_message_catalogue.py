@@ -7,11 +7,19 @@ the messages must come out of the translation as they went in.
 
 import re
 from http import HTTPStatus
+from types import SimpleNamespace
 
 import pytest
 
 from service.messages import PATTERNS, PLACEHOLDER, SENTENCES, catalogue, sentence, translate
 from tests.raised_messages import SAMPLE, collected
+from workflows.analysis import ANALYSIS
+from workflows.audit import AUDIT
+from workflows.engagement import ENGAGEMENT
+from workflows.machine import check, sources_of
+from workflows.participation import PARTICIPATION
+from workflows.plan import PLAN
+from workflows.tender import TENDER
 
 MESSAGES, UNKNOWN = collected()
 
@@ -117,3 +125,25 @@ def test_a_validation_error_with_several_values_is_translated_whole(
 def test_a_union_tag_that_names_no_shape_is_translated_with_the_tags() -> None:
     text = "'x' is not one of 'kpi', 'audit_section'"
     assert translate(text, "fr") == "'x' n'est pas l'une des valeurs 'kpi', 'audit_section'"
+
+
+def wrong_state_reasons() -> set[str]:
+    """The reason of every trigger of every machine tried from each state it does not start
+    from, naming a firm "Ron Caribe"."""
+    reasons: set[str] = set()
+    for workflow in (ENGAGEMENT, PARTICIPATION, AUDIT, ANALYSIS, PLAN, TENDER):
+        for state in workflow.states:
+            firm = "Ron Caribe"
+            snapshot = SimpleNamespace(state=state, phase=state, firm=firm, name=firm, title=firm)
+            for trigger in workflow.triggers:
+                rows = [row for row in workflow.table if row["trigger"] == trigger]
+                if all(state not in sources_of(row) for row in rows):
+                    reasons.update(check(workflow, snapshot, trigger).blocked_by)
+    return reasons
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_a_trigger_from_the_wrong_state_is_refused_in_the_language(language: str) -> None:
+    reasons = wrong_state_reasons()
+    assert len(reasons) > 50
+    assert sorted(r for r in reasons if "is only possible" in translate(r, language)) == []
