@@ -132,7 +132,7 @@ def test_schemathesis_finds_no_failure(
             cwd=tmp_path,
             capture_output=True,
             text=True,
-            timeout=900,
+            timeout=1800,
         )
     summary = result.stdout[-80000:]
     assert result.returncode == 0, summary
