@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from service.errors import PROBLEM_MEDIA_TYPE
+from service.messages import choose_language, localize
 from service.settings import get_settings
 
 Scope = MutableMapping[str, Any]
@@ -46,24 +47,33 @@ def _declared_length(scope: Scope) -> int | None:
     return None
 
 
-async def send_too_large(send: Send, limit: int, path: str) -> None:
-    """A 413 problem; the connection closes, so the rest of the body is never read."""
-    body = json.dumps(
-        {
-            "type": "/problems/payload-too-large",
-            "title": "Content Too Large",
-            "status": 413,
-            "detail": f"the request body is larger than {limit} bytes",
-            "instance": path,
-        }
-    ).encode()
+async def send_too_large(send: Send, limit: int, scope: Scope) -> None:
+    """A 413 problem in the language Accept-Language asks for (the user is not resolved yet);
+    the connection closes, so the rest of the body is never read."""
+    problem = {
+        "type": "/problems/payload-too-large",
+        "title": "Content Too Large",
+        "status": 413,
+        "detail": f"the request body is larger than {limit} bytes",
+        "instance": scope.get("path", ""),
+    }
+    language = choose_language(None, _accept_language(scope), None)
+    body = json.dumps(localize(problem, language)).encode()
     headers = [
         (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
         (b"content-length", str(len(body)).encode()),
+        (b"content-language", language.encode()),
         (b"connection", b"close"),
     ]
     await send({"type": "http.response.start", "status": 413, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def _accept_language(scope: Scope) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key.lower() == b"accept-language":
+            return str(value.decode("latin-1"))
+    return None
 
 
 class BodyLimitMiddleware:
@@ -80,7 +90,7 @@ class BodyLimitMiddleware:
         limit = self.limit or get_settings().max_body_bytes
         declared = _declared_length(scope)
         if declared is not None and declared > limit:
-            await send_too_large(send, limit, scope.get("path", ""))
+            await send_too_large(send, limit, scope)
             return
         state = {"read": 0, "over": False, "started": False}
 
@@ -97,7 +107,7 @@ class BodyLimitMiddleware:
             if state["over"]:
                 if not state["started"]:
                     state["started"] = True
-                    await send_too_large(send, limit, scope.get("path", ""))
+                    await send_too_large(send, limit, scope)
                 return
             if message["type"] == "http.response.start":
                 state["started"] = True
@@ -111,4 +121,4 @@ class BodyLimitMiddleware:
             if not state["over"]:
                 raise
         if state["over"] and not state["started"]:
-            await send_too_large(send, limit, scope.get("path", ""))
+            await send_too_large(send, limit, scope)

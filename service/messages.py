@@ -32,7 +32,12 @@ DOMAIN = "errors"
 LISTS = {"reasons", "missing"}
 # Placeholders that hold one identifier: a phase, a state, a trigger.
 WORDS = {"phase", "state", "trigger", "expected"}
+# Placeholders that hold values the API spells one way in every language (an organization's
+# type, a role): shown as they are, never looked up in the catalogue.
+KEPT = {"type", "types", "role", "wanted"}
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# A placeholder as it stands in a compiled template.
+PLACEHOLDER_GROUP = re.compile(r"\(\?P<\w+>[^)]*\)")
 # A choice of more values than this is not listed in a message (countries, for example).
 LONG = 12
 
@@ -70,8 +75,8 @@ SENTENCES = {
     "bool_type": "must be true or false",
     "bool_parsing": "must be true or false",
     "string_type": "must be text",
-    "enum": "must be one of {expected}",
-    "literal_error": "must be one of {expected}",
+    "enum": "must be one of {choices}",
+    "literal_error": "must be one of {choices}",
     "uuid_type": "must be a UUID",
     "uuid_parsing": "must be a UUID",
     "date_type": "must be a date such as 2027-06-30",
@@ -127,6 +132,8 @@ def sentence(error: dict[str, Any]) -> str:
     if template is None:
         return str(error.get("msg", "is not valid")).removeprefix("Value error, ")
     values = {name: _shown(value) for name, value in context.items()}
+    if "expected" in values:
+        values["choices"] = values["expected"]  # a list of several: not one word
     return template.format_map(_Keep(values))
 
 
@@ -182,6 +189,8 @@ def catalogue(language: str) -> tuple[dict[str, str], list[tuple[re.Pattern[str]
             templates.append((re.compile(pattern + "$", re.DOTALL), target))
         else:
             exact[source] = target
+    # The most specific template first: "{field}: {message}" only when no worded one fits.
+    templates.sort(key=lambda entry: -len(PLACEHOLDER_GROUP.sub("", entry[0].pattern)))
     return exact, templates
 
 
@@ -203,7 +212,10 @@ def translate(text: str, language: str) -> str:
     for pattern, target in templates:
         found = pattern.match(text)
         if found:
-            values = {name: translate(value, language) for name, value in found.groupdict().items()}
+            values = {
+                name: value if name in KEPT else translate(value, language)
+                for name, value in found.groupdict().items()
+            }
             return target.format_map(_Keep(values))
     if "; " in text:
         return "; ".join(translate(part, language) for part in text.split("; "))

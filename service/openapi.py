@@ -1,6 +1,7 @@
 """The OpenAPI document, finished so that generated clients work: readable operation ids,
-declared headers and public routes, optional bodies without `null`, binary downloads, and
-JSON Schema's own keywords for the bounds the service enforces."""
+declared headers and public routes, optional bodies without `null`, binary downloads,
+JSON Schema's own keywords for the bounds the service enforces, and links from an answer to
+the operations on what it names (`service/openapi_links.py`)."""
 
 import inspect
 import re
@@ -12,6 +13,7 @@ from fastapi.routing import APIRoute
 
 from service.errors import problem_openapi
 from service.idempotency.middleware import IDEMPOTENCY_KEY_PATTERN
+from service.openapi_links import add_links
 from service.types import IF_MATCH_PATTERN
 
 TAGS = [
@@ -135,6 +137,7 @@ def finish(schema: dict[str, Any]) -> dict[str, Any]:
             written = WRITERS.get(operation.get("operationId", ""), set())
             _declare_headers(operation, method, written, public)
     _rename_keywords(schema.get("components", {}).get("schemas", {}))
+    add_links(schema)
     return schema
 
 

@@ -348,7 +348,7 @@ def lot_result(found: LotDep, caller: CallerDep) -> views.LotResult:
 
 
 @router.get(
-    "/programmes/{programme_id}/tender-policy", response_model=views.PolicyPublic, responses=READ
+    "/programmes/{programme_id}/tender-policy", response_model=views.PolicyPublic, responses=SEEN
 )
 def read_policy(programme: ProgrammeDep, caller: CallerDep) -> views.PolicyPublic:
     """The standstill and the least an amendment extends the deadline, in days."""

@@ -1,8 +1,10 @@
-"""Schemathesis hooks: authenticate as the fuzzing admin with tokens minted in the database.
+"""Schemathesis hooks: authenticate as the run's user (FUZZ_EMAIL: the administrator, the
+broker or a supplier user of the demo) with tokens minted in the database.
 
 Minting (not logging in) keeps the run fast and immune to login throttling, which the fuzzer
-itself may trigger for the admin's e-mail; a fresh token is minted whenever one was revoked
-(by logout, a password change, ...), so those operations cannot end the run.
+itself may trigger for the user's e-mail; a fresh token is minted whenever one was revoked
+(by logout, a password change, a token revoked from the list...), so those operations cannot
+end the run.
 """
 
 import os
@@ -36,8 +38,8 @@ def mint_token(email: str) -> str:
 
 
 @schemathesis.auth(refresh_interval=600, retry_on=[401])
-class FuzzAdmin:
-    """Bearer token of the fuzzing admin; re-minted after a 401."""
+class FuzzUser:
+    """Bearer token of the run's user; re-minted after a 401."""
 
     def get(self, case, context):
         return mint_token(os.environ["FUZZ_EMAIL"])

@@ -51,6 +51,20 @@ def test_a_declared_body_over_the_cap_is_refused_without_a_token(client: TestCli
     )
 
 
+def test_a_body_over_the_cap_is_refused_in_the_language_asked_for(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/auth/login",
+        content=big_json(LIMIT + 1),
+        headers={"Content-Type": "application/json", "Accept-Language": "es-NI"},
+    )
+    assert response.status_code == 413
+    assert response.headers["content-language"] == "es"
+    assert (response.json()["title"], response.json()["detail"]) == (
+        "Contenido demasiado grande",
+        f"el cuerpo de la solicitud supera los {LIMIT} bytes",
+    )
+
+
 def test_a_body_at_the_cap_is_read_and_validated(client: TestClient) -> None:
     body = big_json(LIMIT)
     response = client.post(
