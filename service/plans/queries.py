@@ -33,10 +33,18 @@ CAPABILITY = frozenset({ActionCategory.training, ActionCategory.technical_assist
 
 def closed_firms(session: Session, engagement_id: Any) -> set[Any]:
     """Organizations of the engagement whose plan is closed."""
-    statement = select(Plan.organization_id).where(
-        Plan.engagement_id == engagement_id, Plan.state == PlanState.closed
+    return closed_firms_in(session, [engagement_id]).get(engagement_id, set())
+
+
+def closed_firms_in(session: Session, engagement_ids: list[Any]) -> dict[Any, set[Any]]:
+    """Per engagement, the organizations whose plan is closed."""
+    statement = select(Plan.engagement_id, Plan.organization_id).where(
+        col(Plan.engagement_id).in_(engagement_ids), Plan.state == PlanState.closed
     )
-    return set(session.exec(statement).all())
+    found: dict[Any, set[Any]] = {}
+    for engagement_id, organization_id in session.exec(statement).all():
+        found.setdefault(engagement_id, set()).add(organization_id)
+    return found
 
 
 def plan_states(session: Session, engagement_id: Any) -> dict[Any, PlanState]:

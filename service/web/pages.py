@@ -12,8 +12,8 @@ from service.accounts.queries import user_page
 from service.audits import queries as audit_queries
 from service.deps import resolve_token
 from service.engagements import access, queries, views
-from service.engagements.facts import engagement_snapshot
-from service.engagements.models import Engagement
+from service.engagements.facts import engagement_snapshot, engagement_snapshots
+from service.engagements.models import Engagement, EngagementPublic
 from service.errors import NotAuthenticated
 from service.programmes import members
 from service.programmes.models import OrganizationKind
@@ -24,7 +24,7 @@ from service.tracking.models import Filters
 from service.types import Language
 from service.web import labels
 from service.web.audits.views import audits_of, templates_for_suppliers
-from service.web.reasons import all_translated
+from service.web.reasons import all_translated, fixed_on, translated
 from service.web.sessions import Viewer
 from workflows import Phase, available, can_add_candidate
 
@@ -67,12 +67,29 @@ def workbench(
     )
     return {
         "engagements": listing.items,
+        "blockers": blockers(page, listing.items),
         "next_cursor": listing.next_cursor,
         "next_trigger": labels.NEXT_TRIGGER,
         "overdue": overdue.items,
         "missed": missed,
         "titles": {row.id: row.title for row in listing.items},
     }
+
+
+def blockers(page: Viewer, engagements: list[EngagementPublic]) -> dict[Any, list[tuple[str, str]]]:
+    """What blocks each engagement's next step: each guard reason in the viewer's language,
+    with the page where it is fixed (read for every engagement in a fixed number of reads)."""
+    snapshots = engagement_snapshots(page.session, engagements)
+    found: dict[Any, list[tuple[str, str]]] = {}
+    for engagement in engagements:
+        trigger = labels.NEXT_TRIGGER.get(engagement.phase)
+        checks = {check.trigger: check for check in available(snapshots[engagement.id])}
+        reasons = checks[trigger].blocked_by if trigger else ()
+        found[engagement.id] = [
+            (translated(reason, page.language), fixed_on(reason, engagement.id))
+            for reason in reasons
+        ]
+    return found
 
 
 def engagement_page(page: Viewer, engagement: Engagement) -> dict[str, Any]:
