@@ -15,6 +15,7 @@ from service.engagements import access, queries, views
 from service.engagements.facts import engagement_snapshot, engagement_snapshots
 from service.engagements.models import Engagement, EngagementPublic
 from service.errors import NotAuthenticated
+from service.plans import queries as plan_queries
 from service.programmes import members
 from service.programmes.models import OrganizationKind
 from service.programmes.queries import organization_page
@@ -24,6 +25,7 @@ from service.tracking.models import Filters
 from service.types import Language
 from service.web import labels
 from service.web.audits.views import audits_of, templates_for_suppliers
+from service.web.plans.labels import PLAN_STATES
 from service.web.reasons import all_translated, fixed_on, translated
 from service.web.sessions import Viewer
 from workflows import Phase, available, can_add_candidate
@@ -68,6 +70,10 @@ def workbench(
     return {
         "engagements": listing.items,
         "blockers": blockers(page, listing.items),
+        "firm_plans": plan_queries.firm_plans(page.session, page.user, LIST_LIMIT)
+        if page.user.role in (Role.buyer, Role.supplier)
+        else [],
+        "plan_state": PLAN_STATES,
         "next_cursor": listing.next_cursor,
         "next_trigger": labels.NEXT_TRIGGER,
         "overdue": overdue.items,

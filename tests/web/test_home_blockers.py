@@ -10,7 +10,7 @@ from sqlmodel import Session
 from service.accounts.models import Role
 from service.engagements.models import Engagement
 from service.web.reasons import fixed_on
-from tests.factories import make_engagement, make_plan_ready, make_tenant
+from tests.factories import make_engagement, make_plan, make_plan_ready, make_tenant
 from workflows import Phase
 
 
@@ -95,3 +95,29 @@ def test_an_engagement_ready_to_move_on_says_so(client: TestClient, session: Ses
 )
 def test_every_guard_reason_leads_to_its_page(reason: str, where: str) -> None:
     assert fixed_on(reason, "e1") == f"/engagements/e1{where}"
+
+
+@pytest.mark.parametrize("role", [Role.buyer, Role.supplier])
+def test_the_buyer_and_the_supplier_reach_their_plan_from_home(
+    client: TestClient, session: Session, role: Role
+) -> None:
+    tenant = make_tenant(session, "Alpha")
+    make_plan_ready(session, tenant)
+    plan, _action = make_plan(session, tenant)
+    other = make_tenant(session, "Other")
+    make_plan_ready(session, other)
+    make_plan(session, other)
+    client.cookies.set("sd_session", tenant.tokens[role])
+    html = client.get("/", headers={"Accept-Language": "fr"}).text
+    rows = re.findall(r'<td><a href="(/plans/[^"]+)">([^<]+)</a></td>\s*<td>([^<]+)</td>', html)
+    assert rows == [(f"/plans/{plan.id}", "Alpha supplier", "Alpha linkage")]
+    assert "Brouillon" in html
+    assert client.get(f"/plans/{plan.id}").status_code == 200
+
+
+def test_the_broker_home_lists_no_firm_plans(client: TestClient, session: Session) -> None:
+    tenant = make_tenant(session, "Alpha")
+    make_plan_ready(session, tenant)
+    make_plan(session, tenant)
+    client.cookies.set("sd_session", tenant.tokens[Role.broker])
+    assert 'href="/plans/' not in client.get("/").text
