@@ -69,7 +69,10 @@ def workbench(
     )
     return {
         "engagements": listing.items,
-        "blockers": blockers(page, listing.items),
+        # The guard reasons name the candidates: only who may open the engagement page reads them.
+        "blockers": blockers(page, listing.items)
+        if page.user.role in (Role.admin, Role.broker, Role.buyer)
+        else None,
         "firm_plans": plan_queries.firm_plans(page.session, page.user, LIST_LIMIT)
         if page.user.role in (Role.buyer, Role.supplier)
         else [],

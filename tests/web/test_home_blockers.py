@@ -121,3 +121,17 @@ def test_the_broker_home_lists_no_firm_plans(client: TestClient, session: Sessio
     make_plan(session, tenant)
     client.cookies.set("sd_session", tenant.tokens[Role.broker])
     assert 'href="/plans/' not in client.get("/").text
+
+
+def test_a_supplier_does_not_read_the_reasons_that_name_other_candidates(
+    client: TestClient, session: Session
+) -> None:
+    tenant = make_tenant(session, "Alpha")
+    evaluating = make_engagement(session, tenant, candidates=("Gamma",))
+    evaluating.phase = Phase.supplier_evaluation
+    session.add(evaluating)
+    session.commit()
+    client.cookies.set("sd_session", tenant.tokens[Role.supplier])
+    html = client.get("/").text
+    assert "Gamma" not in html
+    assert "What blocks it" not in html
