@@ -14,10 +14,18 @@ from workflows import AnalysisState
 
 def approved_firms(session: Session, engagement_id: Any) -> set[Any]:
     """Organizations of the engagement whose analysis is approved."""
-    statement = select(Analysis.organization_id).where(
-        Analysis.engagement_id == engagement_id, Analysis.state == AnalysisState.approved
+    return approved_firms_in(session, [engagement_id]).get(engagement_id, set())
+
+
+def approved_firms_in(session: Session, engagement_ids: list[Any]) -> dict[Any, set[Any]]:
+    """Per engagement, the organizations whose analysis is approved."""
+    statement = select(Analysis.engagement_id, Analysis.organization_id).where(
+        col(Analysis.engagement_id).in_(engagement_ids), Analysis.state == AnalysisState.approved
     )
-    return set(session.exec(statement).all())
+    found: dict[Any, set[Any]] = {}
+    for engagement_id, organization_id in session.exec(statement).all():
+        found.setdefault(engagement_id, set()).add(organization_id)
+    return found
 
 
 def analyses_of(session: Session, user: User, engagement: Engagement) -> list[Analysis]:

@@ -20,12 +20,23 @@ AUDITS = Sorting({"created_at": Order(None, "created_at", CREATED)})
 
 def reviewed_evaluations(session: Session, engagement_id: uuid.UUID) -> set[uuid.UUID]:
     """Participations of the engagement that have a reviewed evaluation audit."""
-    statement = select(Audit.participation_id).where(
-        Audit.engagement_id == engagement_id,
+    return reviewed_evaluations_in(session, [engagement_id]).get(engagement_id, set())
+
+
+def reviewed_evaluations_in(
+    session: Session, engagement_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, set[uuid.UUID]]:
+    """Per engagement, its participations that have a reviewed evaluation audit."""
+    statement = select(Audit.engagement_id, Audit.participation_id).where(
+        col(Audit.engagement_id).in_(engagement_ids),
         Audit.purpose == AuditPurpose.evaluation,
         Audit.state == AuditState.reviewed,
     )
-    return {row for row in session.exec(statement).all() if row is not None}
+    found: dict[uuid.UUID, set[uuid.UUID]] = {}
+    for engagement_id, participation_id in session.exec(statement).all():
+        if participation_id is not None:
+            found.setdefault(engagement_id, set()).add(participation_id)
+    return found
 
 
 def audits_of(session: Session, user: User, engagement: Engagement) -> list[Audit]:

@@ -159,6 +159,7 @@ def _settle(scene: Scene, plan: Plan, action: Action, spec: DemoAction) -> None:
         action=action,
         data=data,
         version=version,
+        may_edit=True,
     )
 
 

@@ -239,13 +239,27 @@ class ActionCreate(InputModel):
 
 class ActionUpdate(InputModel):
     """Progress, status and actual cost; a cancellation needs its reason. Done means progress
-    100 and a known actual cost. An action read can be sent back as it was: null where it
-    holds no actual cost or no cancel reason, and an unchanged value changes nothing."""
+    100 and a known actual cost. While the plan is in draft, also what the action is: its
+    title, description, person responsible, category, provider (null: to be tendered), dates
+    inside the plan, estimated cost and funding shares (adding up to 100). An action read can
+    be sent back as it was: null where it holds no value, and an unchanged value changes
+    nothing, whatever the plan's state."""
 
     status: ActionStatus = Field(default=None)
     progress: Progress = Field(default=None)
     actual_cost: Money | None = None
     cancel_reason: RequiredReason | None = None
+    category: ActionCategory = Field(default=None)
+    title: Name = Field(default=None)
+    description: Paragraph | None = None
+    owner: Name | None = None
+    provider_id: uuid.UUID | None = pydantic.Field(
+        default=None, description="The provider organization; null while it is to be tendered"
+    )
+    starts_on: Day = Field(default=None)
+    due_on: Day = Field(default=None)
+    estimated_cost: Money = Field(default=None)
+    funding: list[ShareIn] = Field(default=None, min_length=1, max_length=10)
 
 
 class PlanCreate(InputModel):

@@ -10,7 +10,7 @@ from service.accounts.models import User
 from service.analyses.models import Analysis, Finding, KpiSource, KpiValue, Severity
 from service.audits.models import Audit, AuditPurpose, AuditState
 from service.engagements.models import Engagement
-from service.plans.access import approvals_needed, may_see
+from service.plans.access import approvals_needed, may_see, plan_conditions
 from service.plans.costs import CostLine
 from service.plans.models import (
     Action,
@@ -33,10 +33,18 @@ CAPABILITY = frozenset({ActionCategory.training, ActionCategory.technical_assist
 
 def closed_firms(session: Session, engagement_id: Any) -> set[Any]:
     """Organizations of the engagement whose plan is closed."""
-    statement = select(Plan.organization_id).where(
-        Plan.engagement_id == engagement_id, Plan.state == PlanState.closed
+    return closed_firms_in(session, [engagement_id]).get(engagement_id, set())
+
+
+def closed_firms_in(session: Session, engagement_ids: list[Any]) -> dict[Any, set[Any]]:
+    """Per engagement, the organizations whose plan is closed."""
+    statement = select(Plan.engagement_id, Plan.organization_id).where(
+        col(Plan.engagement_id).in_(engagement_ids), Plan.state == PlanState.closed
     )
-    return set(session.exec(statement).all())
+    found: dict[Any, set[Any]] = {}
+    for engagement_id, organization_id in session.exec(statement).all():
+        found.setdefault(engagement_id, set()).add(organization_id)
+    return found
 
 
 def plan_states(session: Session, engagement_id: Any) -> dict[Any, PlanState]:
@@ -49,6 +57,20 @@ def plans_of(session: Session, engagement: Engagement) -> list[Plan]:
     """The engagement's plans, oldest first."""
     statement = select(Plan).where(Plan.engagement_id == engagement.id)
     return list(session.exec(statement.order_by(col(Plan.created_at), col(Plan.id))).all())
+
+
+def firm_plans(session: Session, user: User, limit: int) -> list[Any]:
+    """The plans a user may see across the programme, newest first, with their engagement's
+    title and their firm's name: a buyer's and a supplier's way to their plans."""
+    statement = (
+        select(Plan.id, Plan.state, Engagement.title, Organization.name)
+        .join(Engagement, col(Engagement.id) == Plan.engagement_id)
+        .join(Organization, col(Organization.id) == Plan.organization_id)
+        .where(*plan_conditions(user))
+        .order_by(col(Plan.created_at).desc(), col(Plan.id))
+        .limit(limit)
+    )
+    return list(session.exec(statement).all())
 
 
 def visible_plans_of(session: Session, user: User, engagement: Engagement) -> list[Plan]:

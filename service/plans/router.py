@@ -195,7 +195,10 @@ def update_action(
     data: ActionUpdate, found: ActionDep, version: VersionDep, caller: CallerDep, response: Response
 ) -> ActionPublic:
     """Report progress, move the status on (cancelling needs a reason) or record the actual
-    cost. The broker, the firm of the plan and the provider delivering it may report."""
+    cost: the broker, the firm of the plan and the provider delivering it may report. While
+    the plan is in draft, whoever may write the plan also changes the action's title,
+    description, person responsible, category, provider, dates, estimated cost and funding;
+    after submission these are frozen (409)."""
     action, plan, engagement = found
     access.require_report(caller.user, engagement, plan, action)
     action = actions.update_action(
@@ -205,6 +208,7 @@ def update_action(
         action=action,
         data=data,
         version=version,
+        may_edit=access.may_write(caller.user, engagement, plan),
     )
     etag(response, action.version)
     return views.action_view(caller.session, action)

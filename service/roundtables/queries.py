@@ -13,26 +13,41 @@ from service.roundtables.models import RoundTable, RoundTableInvitee, RoundTable
 
 def attended_organizations(session: Session, engagement_id: uuid.UUID) -> set[uuid.UUID]:
     """Organizations that attended a held round table of the engagement."""
+    return attended_organizations_in(session, [engagement_id]).get(engagement_id, set())
+
+
+def attended_organizations_in(
+    session: Session, engagement_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, set[uuid.UUID]]:
+    """Per engagement, the organizations that attended one of its held round tables."""
     statement = (
-        select(RoundTableInvitee.organization_id)
+        select(RoundTable.engagement_id, RoundTableInvitee.organization_id)
         .join(RoundTable, col(RoundTable.id) == RoundTableInvitee.round_table_id)
         .where(
-            RoundTable.engagement_id == engagement_id,
+            col(RoundTable.engagement_id).in_(engagement_ids),
             RoundTable.state == RoundTableState.held,
             col(RoundTableInvitee.attended).is_(True),
         )
     )
-    return set(session.exec(statement).all())
+    found: dict[uuid.UUID, set[uuid.UUID]] = {}
+    for engagement_id, organization_id in session.exec(statement).all():
+        found.setdefault(engagement_id, set()).add(organization_id)
+    return found
 
 
 def held_with_minutes(session: Session, engagement_id: uuid.UUID) -> bool:
     """Whether a round table of the engagement was held and has minutes."""
-    statement = select(RoundTable.id).where(
-        RoundTable.engagement_id == engagement_id,
+    return engagement_id in held_with_minutes_in(session, [engagement_id])
+
+
+def held_with_minutes_in(session: Session, engagement_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """The engagements among these with a round table held and its minutes written."""
+    statement = select(RoundTable.engagement_id).where(
+        col(RoundTable.engagement_id).in_(engagement_ids),
         RoundTable.state == RoundTableState.held,
         col(RoundTable.minutes).is_not(None),
     )
-    return session.exec(statement).first() is not None
+    return set(session.exec(statement.distinct()).all())
 
 
 def round_tables_of(session: Session, user: User, engagement: Engagement) -> list[RoundTable]:

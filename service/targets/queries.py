@@ -10,8 +10,18 @@ from service.targets.models import Target, TargetKind, TargetRevision
 
 def with_targets(session: Session, engagement_id: Any) -> set[Any]:
     """Participations of the engagement that have at least one agreed target."""
-    statement = select(Target.participation_id).where(Target.engagement_id == engagement_id)
-    return set(session.exec(statement).all())
+    return with_targets_in(session, [engagement_id]).get(engagement_id, set())
+
+
+def with_targets_in(session: Session, engagement_ids: list[Any]) -> dict[Any, set[Any]]:
+    """Per engagement, its participations that have at least one agreed target."""
+    statement = select(Target.engagement_id, Target.participation_id).where(
+        col(Target.engagement_id).in_(engagement_ids)
+    )
+    found: dict[Any, set[Any]] = {}
+    for engagement_id, participation_id in session.exec(statement.distinct()).all():
+        found.setdefault(engagement_id, set()).add(participation_id)
+    return found
 
 
 def targeted_kpis(session: Session, participation_id: Any) -> set[str]:

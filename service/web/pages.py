@@ -12,9 +12,10 @@ from service.accounts.queries import user_page
 from service.audits import queries as audit_queries
 from service.deps import resolve_token
 from service.engagements import access, queries, views
-from service.engagements.facts import engagement_snapshot
-from service.engagements.models import Engagement
+from service.engagements.facts import engagement_snapshot, engagement_snapshots
+from service.engagements.models import Engagement, EngagementPublic
 from service.errors import NotAuthenticated
+from service.plans import queries as plan_queries
 from service.programmes import members
 from service.programmes.models import OrganizationKind
 from service.programmes.queries import organization_page
@@ -24,7 +25,8 @@ from service.tracking.models import Filters
 from service.types import Language
 from service.web import labels
 from service.web.audits.views import audits_of, templates_for_suppliers
-from service.web.reasons import all_translated
+from service.web.plans.labels import PLAN_STATES
+from service.web.reasons import all_translated, fixed_on, translated
 from service.web.sessions import Viewer
 from workflows import Phase, available, can_add_candidate
 
@@ -67,12 +69,36 @@ def workbench(
     )
     return {
         "engagements": listing.items,
+        # The guard reasons name the candidates: only who may open the engagement page reads them.
+        "blockers": blockers(page, listing.items)
+        if page.user.role in (Role.admin, Role.broker, Role.buyer)
+        else None,
+        "firm_plans": plan_queries.firm_plans(page.session, page.user, LIST_LIMIT)
+        if page.user.role in (Role.buyer, Role.supplier)
+        else [],
+        "plan_state": PLAN_STATES,
         "next_cursor": listing.next_cursor,
         "next_trigger": labels.NEXT_TRIGGER,
         "overdue": overdue.items,
         "missed": missed,
         "titles": {row.id: row.title for row in listing.items},
     }
+
+
+def blockers(page: Viewer, engagements: list[EngagementPublic]) -> dict[Any, list[tuple[str, str]]]:
+    """What blocks each engagement's next step: each guard reason in the viewer's language,
+    with the page where it is fixed (read for every engagement in a fixed number of reads)."""
+    snapshots = engagement_snapshots(page.session, engagements)
+    found: dict[Any, list[tuple[str, str]]] = {}
+    for engagement in engagements:
+        trigger = labels.NEXT_TRIGGER.get(engagement.phase)
+        checks = {check.trigger: check for check in available(snapshots[engagement.id])}
+        reasons = checks[trigger].blocked_by if trigger else ()
+        found[engagement.id] = [
+            (translated(reason, page.language), fixed_on(reason, engagement.id))
+            for reason in reasons
+        ]
+    return found
 
 
 def engagement_page(page: Viewer, engagement: Engagement) -> dict[str, Any]:

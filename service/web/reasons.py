@@ -95,3 +95,27 @@ def kpi_name(key: str, language: str) -> str:
 def all_translated(reasons: list[str] | tuple[str, ...], language: str) -> list[str]:
     """Every reason in the language, in order."""
     return [translated(reason, language) for reason in reasons]
+
+
+# Where each kind of blocking reason is fixed: a phrase of the reason, and the page (under
+# /engagements/{id}) that fixes it. The first phrase found wins.
+FIXED_ON = (
+    ("no broker is assigned", "/edit"),
+    ("reviewed evaluation audit", "#audits"),
+    ("round table", "/round-tables"),
+    ("agreed targets", "/targets"),
+    ("approved analysis", "/analyses"),
+    ("closed plan", "/plans"),
+    ("candidate", "#candidates"),
+    ("selected", "#candidates"),
+    ("partnership decision", "#candidates"),
+)
+
+
+def fixed_on(reason: str, engagement_id: object) -> str:
+    """The page where what a reason names is fixed; the engagement page when none is known."""
+    page = f"/engagements/{engagement_id}"
+    for phrase, where in FIXED_ON:
+        if phrase in reason:
+            return page + where
+    return page + "#next-heading"

@@ -33,6 +33,7 @@ def environment(language: str) -> Environment:
         state_label=labels.STATES,
         trigger_label=labels.TRIGGERS,
         event_label=labels.EVENT_KINDS,
+        happened=labels.HAPPENED,
         audit_state_label=labels.AUDIT_STATES,
         audit_trigger_label=labels.AUDIT_TRIGGERS,
         round_table_state_label=labels.ROUND_TABLE_STATES,

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from service.plans.models import ActionCreate, Payer, ReviewCreate
+from service.plans.models import ActionCreate, ActionUpdate, Payer, ReviewCreate
 from service.plans.views import ActionPublic
 from service.web.errors import MESSAGES
 from service.web.forms import field_errors
@@ -68,6 +68,39 @@ def action_update(values: dict[str, str]) -> dict[str, Any]:
     if values["cancel_reason"].strip():
         body["cancel_reason"] = values["cancel_reason"]
     return body
+
+
+def detail_values(action: ActionPublic) -> dict[str, str]:
+    """What the action is, as the edit form shows it: blanks for nothing, shares by payer."""
+    values = {
+        "category": action.category.value,
+        "title": action.title,
+        "description": action.description or "",
+        "owner": action.owner or "",
+        "provider_id": "" if action.provider_id is None else str(action.provider_id),
+        "starts_on": action.starts_on.isoformat(),
+        "due_on": action.due_on.isoformat(),
+        "estimated_cost": str(action.estimated_cost),
+    }
+    shares = {share.payer.value: f"{share.percent.normalize():f}" for share in action.funding}
+    return {**values, **{f"share-{payer.value}": shares.get(payer.value, "") for payer in Payer}}
+
+
+def action_details(values: dict[str, Any], action: ActionPublic) -> ActionUpdate:
+    """The edit as the use case takes it: a blank description, person or provider is none (a
+    blank provider: to be tendered); each payer keeps the organization its share names."""
+    body: dict[str, Any] = {name: values[name].strip() or None for name in ACTION_FIELDS}
+    organizations = {share.payer.value: share.organization_id for share in action.funding}
+    body["funding"] = [
+        {
+            "payer": payer.value,
+            "organization_id": organizations.get(payer.value),
+            "percent": values[f"share-{payer.value}"].strip(),
+        }
+        for payer in Payer
+        if values[f"share-{payer.value}"].strip()
+    ]
+    return ActionUpdate.model_validate(body)
 
 
 def readings(form: dict[str, str], prefix: str) -> list[dict[str, Any]]:

@@ -30,6 +30,7 @@ from service.web.plans.gantt import timeline
 from service.web.plans.views import (
     action_choices,
     plan_page,
+    plan_window,
     plans_page,
     provider_name,
 )
@@ -236,17 +237,22 @@ def add_action(plan_id: uuid.UUID, page: FormViewerDep) -> Response:
 def _edit_form(page: Viewer, action_id: uuid.UUID, status: int = 200, **extra: Any) -> Response:
     action, found, engagement = _action(page, action_id)
     public = plan_views.action_view(page.session, action)
-    context = {"values": forms.progress_values(public), "errors": {}, **extra}
+    context = {
+        "values": forms.progress_values(public), "errors": {},
+        "details": forms.detail_values(public), "detail_errors": {}, **extra,
+    }  # fmt: skip
     return render(
         page.request, "plan_action_edit.html", page.language, page, status=status,
-        action=public, plan=found, engagement=engagement,
+        action=public, plan=plan_window(page, found), engagement=engagement,
+        may_edit=access.may_write(page.user, engagement, found),
         provider=provider_name(page, public.provider_id), **action_choices(page, found), **context,
     )  # fmt: skip
 
 
 @router.get("/actions/{action_id}")
 def action(action_id: uuid.UUID, page: ViewerDep) -> Response:
-    """One action with its funding, and the form that reports progress, status and cost."""
+    """One action with its funding, the form that reports progress, status and cost, and,
+    while its plan is a draft, the form that changes what the action is."""
     return _edit_form(page, action_id)
 
 
@@ -261,6 +267,7 @@ def update_action(action_id: uuid.UUID, page: FormViewerDep) -> Response:
             session=page.session, actor=page.user, plan=found, action=found_action,
             data=ActionUpdate.model_validate(forms.action_update(values)),
             version=forms.whole(page.form.get("version", "")),
+            may_edit=access.may_write(page.user, engagement, found),
         )  # fmt: skip
     except (ValueError, ProblemError) as error:
         stale = isinstance(error, PreconditionFailed)
@@ -268,6 +275,32 @@ def update_action(action_id: uuid.UUID, page: FormViewerDep) -> Response:
         status = found_error.pop("status", 422)
         return _edit_form(page, action_id, status, values=values, changed=stale, **found_error)
     return RedirectResponse(f"/plans/{found.id}#actions", status_code=303)
+
+
+@router.post("/actions/{action_id}/details")
+def edit_action(action_id: uuid.UUID, page: FormViewerDep) -> Response:
+    """Change what a draft plan's action is: title, description, person, category, provider,
+    dates, estimated cost and funding; refused or stale, the input is kept beside the values
+    saved now."""
+    found_action, found, engagement = _action(page, action_id)
+    details = forms.action_values(page.form)
+    try:
+        access.require_write(page.user, engagement, found)
+        public = plan_views.action_view(page.session, found_action)
+        actions.update_action(
+            session=page.session, actor=page.user, plan=found, action=found_action,
+            data=forms.action_details(details, public),
+            version=forms.whole(page.form.get("version", "")), may_edit=True,
+        )  # fmt: skip
+    except (ValueError, ProblemError) as error:
+        stale = isinstance(error, PreconditionFailed)
+        found_error = forms.refusal(page, error)
+        status = found_error.pop("status", 422)
+        return _edit_form(
+            page, action_id, status, details=details, detail_errors=found_error.pop("errors"),
+            details_changed=stale, **found_error,
+        )  # fmt: skip
+    return RedirectResponse(f"/actions/{action_id}", status_code=303)
 
 
 def _review_form(page: Viewer, plan_id: uuid.UUID, status: int = 200, **extra: Any) -> Response:

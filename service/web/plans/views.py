@@ -15,8 +15,8 @@ from service.history_views import actor_names
 from service.messages import translate
 from service.plans import access, queries, views
 from service.plans.models import Plan, PlanTrigger
-from service.programmes.calendar import today_in
-from service.programmes.models import OrganizationKind
+from service.programmes.calendar import ends_on, today_in
+from service.programmes.models import OrganizationKind, Programme
 from service.reports.formats import kpi_label
 from service.tracking import queries as tracking_queries
 from service.tracking.views import kpi_series
@@ -175,3 +175,15 @@ def provider_name(page: Viewer, provider_id: uuid.UUID | None) -> str:
     if provider_id is None:
         return ""
     return engagement_views.organization_names(page.session, [provider_id]).get(provider_id, "")
+
+
+def plan_window(page: Viewer, plan: Plan) -> dict[str, Any]:
+    """The plan as an action's page needs it: its state, window and currency."""
+    programme = page.session.get(Programme, plan.programme_id)
+    return {
+        "id": plan.id,
+        "state": plan.state.value,
+        "starts_on": plan.starts_on,
+        "ends_on": ends_on(plan),
+        "currency": programme.currency if programme else "USD",
+    }
