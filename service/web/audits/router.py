@@ -91,8 +91,24 @@ def _answers(page: Viewer, questions: list[Any]) -> list[AnswerIn]:
             value = int(raw)
         elif question.type == "yes_no":
             value = raw == "yes"
+        elif question.type == "number":
+            value = _number(raw)
         answers.append(AnswerIn(question_id=question.id, value=value))
     return answers
+
+
+def _number(raw: str) -> int | float | str:
+    """A number typed in the page (a decimal comma too) as a number; the raw text when it is
+    none, so the service names the question."""
+    text = raw.replace(",", ".")
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return raw
 
 
 @router.post("/audits/{audit_id}/answers")
