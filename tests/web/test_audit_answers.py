@@ -1,16 +1,19 @@
 """Numbers typed in an audit section's fields are saved as numbers (a decimal comma too); text
-that is no number is refused naming the question and saves nothing."""
+that is no number is refused naming the question and saves nothing. In the browser, an answer
+given after uploading evidence is saved, and a save refused because the audit changed in
+another tab is shown."""
 
 import re
 
 from fastapi.testclient import TestClient
+from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
 from service.accounts.models import Role
 from service.audits.models import Answer, Audit, AuditPurpose
 from service.engagements.models import Participation
-from tests.factories import make_engagement, make_tenant
-from tests.web.conftest import fresh
+from tests.factories import TINY_PDF, make_engagement, make_tenant
+from tests.web.conftest import accessible, fresh, sign_in
 from workflows import AuditState, Phase
 
 
@@ -73,3 +76,27 @@ def test_text_that_is_no_number_is_refused_naming_the_question(
     assert stored(session) == []
     fresh(session)
     assert session.get(Audit, audit.id).version == 1  # type: ignore[union-attr]
+
+
+def test_an_answer_after_an_upload_is_saved_and_a_stale_save_is_shown(
+    page: Page, session: Session
+) -> None:
+    audit, _token = draft(session)
+    sign_in(page, "broker@alpha.test", next_path=f"/audits/{audit.id}?section=quality")
+    page.locator("#file-qa-01").set_input_files(
+        {"name": "records.pdf", "mimeType": "application/pdf", "buffer": TINY_PDF}
+    )
+    expect(page.locator("#evidence-qa-01 .files")).to_contain_text("records.pdf")
+    page.locator("fieldset.question").first.locator("input[value='3']").check()
+    expect(page.locator("#live-score")).to_contain_text("Saved")
+    expect(page.locator("#live-score")).to_contain_text("1 of 9 answered")
+    other = page.context.new_page()
+    other.goto(f"/audits/{audit.id}?section=quality")
+    other.locator("fieldset.question").nth(1).locator("input[value='2']").check()
+    expect(other.locator("#live-score")).to_contain_text("2 of 9 answered")
+    page.locator("fieldset.question").nth(2).locator("input[value='4']").check()
+    expect(page.get_by_role("alert").first).to_contain_text(
+        "Someone changed this meanwhile; read it again."
+    )
+    accessible(page)
+    assert stored(session) == [("qa-01", 3), ("qa-02", 2)]
