@@ -1,7 +1,7 @@
 """Numbers typed in an audit section's fields are saved as numbers (a decimal comma too); text
 that is no number is refused naming the question and saves nothing. In the browser, an answer
-given after uploading evidence is saved, and a save refused because the audit changed in
-another tab is shown."""
+given after uploading evidence is saved, a save refused because the audit changed in another
+tab is shown, and the last answer offers the submission without reloading the page."""
 
 import re
 
@@ -9,10 +9,12 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Page, expect
 from sqlmodel import Session, select
 
-from service.accounts.models import Role
+from service.accounts.models import Role, User
 from service.audits.models import Answer, Audit, AuditPurpose
+from service.audits.service import template_for
 from service.engagements.models import Participation
-from tests.factories import TINY_PDF, make_engagement, make_tenant
+from service.settings import get_settings
+from tests.factories import TINY_PDF, make_engagement, make_evidence, make_tenant
 from tests.web.conftest import accessible, fresh, sign_in
 from workflows import AuditState, Phase
 
@@ -100,3 +102,35 @@ def test_an_answer_after_an_upload_is_saved_and_a_stale_save_is_shown(
     )
     accessible(page)
     assert stored(session) == [("qa-01", 3), ("qa-02", 2)]
+
+
+def test_the_last_answer_offers_the_submission_without_reloading(
+    page: Page, session: Session
+) -> None:
+    audit, _token = draft(session)
+    broker = audit.created_by
+    questions = [q for s in template_for("supplier-evaluation", 1).sections for q in s.questions]
+    for question in questions:
+        if question.id == "qa-02":
+            continue
+        value = {"scale": 3, "yes_no": True, "number": "12"}.get(question.type, "Seen")
+        if question.type == "choice":
+            value = question.options[0].id  # type: ignore[index]
+        session.add(Answer(audit_id=audit.id, question_id=question.id, value=value,
+                           answered_by=broker))  # fmt: skip
+        if question.evidence == "required":
+            make_evidence(session, audit, session.get(User, broker), get_settings().upload_dir,
+                          question.id)  # type: ignore[arg-type]  # fmt: skip
+    session.commit()
+    sign_in(page, "broker@alpha.test", next_path=f"/audits/{audit.id}?section=quality")
+    expect(page.locator("#audit-steps-panel .reasons")).to_have_text(
+        "1 question has no answer: qa-02"
+    )
+    page.locator("fieldset.question").nth(1).locator("input[value='2']").check()
+    expect(page.locator("#live-score")).to_contain_text("9 of 9 answered")
+    expect(page.locator("#audit-steps-panel .reasons")).to_have_count(0)
+    accessible(page)
+    page.get_by_role("button", name="Submit the audit").click()
+    expect(page.locator("main > p .state")).to_have_text("Submitted")
+    fresh(session)
+    assert session.get(Audit, audit.id).state == AuditState.submitted  # type: ignore[union-attr]

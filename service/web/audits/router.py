@@ -37,9 +37,12 @@ def _show(
     page: Viewer, audit_id: uuid.UUID, section: str | None, status: int = 200, **extra: Any
 ) -> Response:
     audit, engagement = _audit(page, audit_id)
-    name = "audit_section.html" if page.request.headers.get("HX-Request") else "audit.html"
+    partial = bool(page.request.headers.get("HX-Request"))
+    name = "audit_section.html" if partial else "audit.html"
     context = audit_page(page, audit, engagement, section)
-    return render(page.request, name, page.language, page, status=status, **context, **extra)
+    return render(
+        page.request, name, page.language, page, status=status, partial=partial, **context, **extra
+    )
 
 
 @router.post("/engagements/{engagement_id}/audits")
