@@ -84,11 +84,11 @@ def _analyse(page: Page, kpi: str, baseline: str, measured_on: date) -> None:
 
 
 def fill_audit_through_ui(page: Page, audit_path: str) -> None:
-    """Every section of the draft audit at `audit_path` answered completely with the page's
-    controls (a level on each scale, yes, the first choice, a number, a sentence), saved by
-    the section's autosave, and a PDF uploaded for each question that requires evidence. Ends
-    on the audit's page opened afresh (its submit step is drawn with the page, not with each
-    save). The page must be signed in as the engagement's broker or an administrator."""
+    """Every section of the draft audit at `audit_path` filled completely with the page's
+    controls: a PDF uploaded for each question that requires evidence, then every question
+    answered (a level on each scale, yes, the first choice, a number, a sentence) and saved by
+    the section's autosave, once. Ends on the last section, where the submit step is offered.
+    The page must be signed in as the engagement's broker or an administrator."""
     page.goto(audit_path)
     accessible(page)
     sections = page.locator("ol.sections a")
@@ -96,25 +96,23 @@ def fill_audit_through_ui(page: Page, audit_path: str) -> None:
         sections.nth(n).click()
         expect(sections.nth(n)).to_have_attribute("aria-current", "page")
         questions = page.locator("#section-panel fieldset.question")
-        total = questions.count()
-        done = f"{total} of {total} answered"
-        for attempt in range(3):  # a save that lands while typing replaces the section
-            for question in questions.all():
-                _answer(question)
-            try:
-                expect(page.locator("#live-score")).to_contain_text(done)
-                break
-            except AssertionError:
-                if attempt == 2:
-                    raise
-        expect(page.locator("#live-score")).to_contain_text("Saved")
         for question in questions.filter(has_text="Evidence required").all():
             question.locator("input[type=file]").set_input_files(
                 {"name": "records.pdf", "mimeType": "application/pdf", "buffer": TINY_PDF}
             )
             expect(question.locator(".files")).to_contain_text("records.pdf")
+        total = questions.count()
+        for attempt in range(3):  # a save that lands while typing replaces the section
+            for question in questions.all():
+                _answer(question)
+            try:
+                expect(page.locator("#live-score")).to_contain_text(f"{total} of {total} answered")
+                break
+            except AssertionError:
+                if attempt == 2:
+                    raise
+        expect(page.locator("#live-score")).to_contain_text("Saved")
         accessible(page)
-    page.goto(audit_path)
 
 
 def _answer(question: Locator) -> None:
