@@ -5,8 +5,9 @@ so that journey tests can chain them."""
 import re
 from datetime import date
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
+from tests.factories import TINY_PDF
 from tests.web.conftest import accessible
 
 
@@ -80,3 +81,54 @@ def _analyse(page: Page, kpi: str, baseline: str, measured_on: date) -> None:
     page.get_by_role("button", name="Approve the analysis").click()
     expect(page.locator("main > p .state")).to_have_text("Approved")
     accessible(page)
+
+
+def fill_audit_through_ui(page: Page, audit_path: str) -> None:
+    """Every section of the draft audit at `audit_path` filled completely with the page's
+    controls: a PDF uploaded for each question that requires evidence, then every question
+    answered (a level on each scale, yes, the first choice, a number, a sentence) and saved by
+    the section's autosave, once. Ends on the last section, where the submit step is offered.
+    The page must be signed in as the engagement's broker or an administrator."""
+    page.goto(audit_path)
+    accessible(page)
+    sections = page.locator("ol.sections a")
+    for n in range(sections.count()):
+        sections.nth(n).click()
+        expect(sections.nth(n)).to_have_attribute("aria-current", "page")
+        questions = page.locator("#section-panel fieldset.question")
+        for question in questions.filter(has_text="Evidence required").all():
+            question.locator("input[type=file]").set_input_files(
+                {"name": "records.pdf", "mimeType": "application/pdf", "buffer": TINY_PDF}
+            )
+            expect(question.locator(".files")).to_contain_text("records.pdf")
+        total = questions.count()
+        for attempt in range(3):  # a save that lands while typing replaces the section
+            for question in questions.all():
+                _answer(question)
+            try:
+                expect(page.locator("#live-score")).to_contain_text(f"{total} of {total} answered")
+                break
+            except AssertionError:
+                if attempt == 2:
+                    raise
+        expect(page.locator("#live-score")).to_contain_text("Saved")
+        accessible(page)
+
+
+def _answer(question: Locator) -> None:
+    """One question answered as a person would, by its kind of control."""
+    if question.locator("input[type=radio]").count():
+        for value in ("3", "yes"):
+            choice = question.locator(f"input[type=radio][value='{value}']")
+            if choice.count():
+                choice.check()
+                return
+        question.locator("input[type=radio]").first.check()
+    elif question.locator("input[inputmode=decimal]").count():
+        field = question.locator("input[inputmode=decimal]")
+        field.fill("12")
+        field.press("Tab")  # leaving the field is what tells the form it changed
+    else:
+        field = question.locator("textarea")
+        field.fill("Seen on the plant visit; records kept on paper.")
+        field.press("Tab")

@@ -65,7 +65,7 @@ def test_a_file_is_stored_and_listed_beside_its_question(
     assert files_of(session, "qa-01") == ["delivery notes.pdf"]
     evidence = session.exec(select(Evidence).where(Evidence.question_id == "qa-01")).one()
     fragment = answer.text  # type: ignore[attr-defined]
-    assert fragment.startswith('<div class="evidence" id="evidence-qa-01">')
+    assert fragment.startswith('<div class="evidence" id="evidence-qa-01" data-version="2">')
     assert f'/evidence/{evidence.id}">delivery notes.pdf</a>' in fragment
     assert client.get(f"/audits/{tenant.audit.id}/evidence/{evidence.id}").content == TINY_PDF  # type: ignore[union-attr]
     section = client.get(f"/audits/{tenant.audit.id}?section=quality").text  # type: ignore[union-attr]

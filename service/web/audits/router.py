@@ -37,9 +37,12 @@ def _show(
     page: Viewer, audit_id: uuid.UUID, section: str | None, status: int = 200, **extra: Any
 ) -> Response:
     audit, engagement = _audit(page, audit_id)
-    name = "audit_section.html" if page.request.headers.get("HX-Request") else "audit.html"
+    partial = bool(page.request.headers.get("HX-Request"))
+    name = "audit_section.html" if partial else "audit.html"
     context = audit_page(page, audit, engagement, section)
-    return render(page.request, name, page.language, page, status=status, **context, **extra)
+    return render(
+        page.request, name, page.language, page, status=status, partial=partial, **context, **extra
+    )
 
 
 @router.post("/engagements/{engagement_id}/audits")
@@ -91,8 +94,24 @@ def _answers(page: Viewer, questions: list[Any]) -> list[AnswerIn]:
             value = int(raw)
         elif question.type == "yes_no":
             value = raw == "yes"
+        elif question.type == "number":
+            value = _number(raw)
         answers.append(AnswerIn(question_id=question.id, value=value))
     return answers
+
+
+def _number(raw: str) -> int | float | str:
+    """A number typed in the page (a decimal comma too) as a number; the raw text when it is
+    none, so the service names the question."""
+    text = raw.replace(",", ".")
+    try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
+        return float(text)
+    except ValueError:
+        return raw
 
 
 @router.post("/audits/{audit_id}/answers")

@@ -1,6 +1,9 @@
 /* Evidence on the audit page: a file chosen in the field (keyboard or mouse) or dropped on it
    is checked for size and type, then sent as the raw request body; the server answers with the
-   question's evidence list, or its error in the user's language. */
+   question's evidence list, or its error in the user's language. A stored file moves the
+   audit's version on by one, so the page's forms take it up (a larger step means someone else
+   changed the audit, and the next save says so). A refused save of the section is shown too:
+   htmx swaps only successful answers unless told. */
 (function () {
   "use strict";
   function csrf() {
@@ -31,6 +34,11 @@
     }).then(function (html) {
       var id = block.id;
       block.outerHTML = html;
+      var fresh = document.getElementById(id);
+      var version = fresh ? Number(fresh.dataset.version) : NaN;
+      document.querySelectorAll("input[name=version]").forEach(function (field) {
+        if (Number(field.value) + 1 === version) { field.value = String(version); }
+      });
       var input = document.querySelector("#" + id + " input[type=file]");
       if (input) { input.focus(); }
     });
@@ -42,6 +50,10 @@
     event.stopPropagation();
     if (input.files.length) { send(input.closest(".dropzone"), input.files[0]); }
   }, true);
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status >= 400 && status < 500) { event.detail.shouldSwap = true; event.detail.isError = false; }
+  });
   document.addEventListener("dragover", function (event) {
     var zone = event.target.closest && event.target.closest(".dropzone");
     if (zone) { event.preventDefault(); zone.classList.add("over"); }
