@@ -126,6 +126,7 @@ def test_a_file_chosen_from_the_keyboard_and_a_dropped_file_upload(
     accessible(page)
     field = page.get_by_label("Add evidence: choose a file or drop it here").first
     field.focus()
+    expect(field).to_be_focused()  # the page has settled and the keyboard reaches the field
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Enter")
     chosen = tmp_path / "records.pdf"
