@@ -11,10 +11,15 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from service.i18n import LANGUAGES, translations
 from service.web import labels
+from service.web.plans.labels import PLAN_STATES
 from service.web.sessions import CSRF_HEADER, Viewer
 
 TEMPLATES = Path(__file__).with_name("templates")
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français"}
+
+
+# The states of audits, round tables and plans, for the history's "from → to".
+OBJECT_STATES = {**labels.AUDIT_STATES, **labels.ROUND_TABLE_STATES, **PLAN_STATES}
 
 
 @lru_cache(maxsize=len(LANGUAGES))
@@ -37,6 +42,7 @@ def environment(language: str) -> Environment:
         audit_state_label=labels.AUDIT_STATES,
         audit_trigger_label=labels.AUDIT_TRIGGERS,
         round_table_state_label=labels.ROUND_TABLE_STATES,
+        object_state_label=OBJECT_STATES,
         role_label=labels.ROLES,
         kind_label=labels.KINDS,
         language_names=LANGUAGE_NAMES,

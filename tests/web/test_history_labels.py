@@ -1,12 +1,17 @@
 """Every event the service records reads as words in the history: each trigger found in the
 code has a past-tense label, and the engagement page shows them in the user's language."""
 
+import re
+from datetime import UTC, datetime
+from types import SimpleNamespace
+
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from service.accounts.models import Role
 from service.history import EventKind
 from service.web.labels import EVENT_KINDS, HAPPENED
+from service.web.templating import environment
 from tests.factories import make_plan, make_plan_ready, make_tenant
 from tests.web.event_triggers import recorded_triggers, workflow_triggers
 
@@ -46,3 +51,20 @@ def test_the_engagement_history_shows_an_action_change_in_spanish_without_trigge
     assert page.status_code == 200
     assert "Acción modificada" in page.text
     assert "edit_action" not in page.text
+
+
+def test_the_history_names_the_states_of_plans_audits_and_round_tables_in_words() -> None:
+    moves = [("submitted", "approved"), ("approved", "in_progress"), ("scheduled", "held")]
+    events = [
+        SimpleNamespace(
+            created_at=datetime(2026, 7, 28, 17, tzinfo=UTC), actor_name="Ana", kind="plan",
+            trigger="approved", from_state=old, to_state=new, reason=None,
+        )
+        for old, new in moves
+    ]  # fmt: skip
+    text = environment("es").get_template("events.html").render(events=events)
+    assert re.findall(r"\((\w[\w ]*) → (\w[\w ]*)\)", text) == [
+        ("Enviada", "Aprobado"),
+        ("Aprobado", "En curso"),
+        ("Programada", "Celebrada"),
+    ]
