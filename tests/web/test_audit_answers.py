@@ -102,6 +102,13 @@ def test_an_answer_after_an_upload_is_saved_and_a_stale_save_is_shown(
     )
     accessible(page)
     assert stored(session) == [("qa-01", 3), ("qa-02", 2)]
+    # The refused answer stays on the page beside the other tab's, and the next save keeps it.
+    questions = page.locator("fieldset.question")
+    expect(questions.nth(2).locator("input[value='4']")).to_be_checked()
+    expect(questions.nth(1).locator("input[value='2']")).to_be_checked()
+    questions.nth(3).locator("input[type=radio][value='1']").check()
+    expect(page.locator("#live-score")).to_contain_text("4 of 9 answered")
+    assert stored(session) == [("qa-01", 3), ("qa-02", 2), ("qa-03", 4), ("qa-04", 1)]
 
 
 def test_the_last_answer_offers_the_submission_without_reloading(

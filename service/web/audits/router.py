@@ -2,6 +2,7 @@
 goes, through htmx), see progress and live scores, and submit, review or reopen it."""
 
 import uuid
+from types import SimpleNamespace
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -34,12 +35,20 @@ def _audit(page: Viewer, audit_id: uuid.UUID) -> Any:
 
 
 def _show(
-    page: Viewer, audit_id: uuid.UUID, section: str | None, status: int = 200, **extra: Any
+    page: Viewer,
+    audit_id: uuid.UUID,
+    section: str | None,
+    status: int = 200,
+    typed: dict[str, Any] | None = None,
+    **extra: Any,
 ) -> Response:
+    """The audit page, or its section for htmx; `typed` answers (a refused save's) are shown
+    over the saved ones, so nothing the user typed is lost."""
     audit, engagement = _audit(page, audit_id)
     partial = bool(page.request.headers.get("HX-Request"))
     name = "audit_section.html" if partial else "audit.html"
     context = audit_page(page, audit, engagement, section)
+    context["answers"] = {**context["answers"], **(typed or {})}
     return render(
         page.request, name, page.language, page, status=status, partial=partial, **context, **extra
     )
@@ -100,6 +109,22 @@ def _answers(page: Viewer, questions: list[Any]) -> list[AnswerIn]:
     return answers
 
 
+def _typed(page: Viewer, questions: list[Any]) -> dict[str, Any]:
+    """What the form held for each question, shaped as the page shows an answer."""
+    typed = {}
+    for question in questions:
+        raw = page.form.get(f"q-{question.id}", "").strip()
+        value: Any = raw
+        if question.type == "scale" and raw.isdigit():
+            value = int(raw)
+        elif question.type == "yes_no" and raw:
+            value = raw == "yes"
+        not_applicable = bool(page.form.get(f"na-{question.id}"))
+        if raw or not_applicable:
+            typed[question.id] = SimpleNamespace(value=value, not_applicable=not_applicable)
+    return typed
+
+
 def _number(raw: str) -> int | float | str:
     """A number typed in the page (a decimal comma too) as a number; the raw text when it is
     none, so the service names the question."""
@@ -136,7 +161,8 @@ def save_answers(audit_id: uuid.UUID, page: FormViewerDep) -> Response:
         status = error.status if isinstance(error, ProblemError) else 422
         message = gettext(page.language, MESSAGES.get(status, MESSAGES[500]))
         detail = [error.detail] if isinstance(error, ProblemError) else []
-        return _show(page, audit_id, section.id, status=status, error=message, error_reasons=detail)
+        typed = _typed(page, section.questions)
+        return _show(page, audit_id, section.id, status, typed, error=message, error_reasons=detail)
     if page.request.headers.get("HX-Request"):
         return _show(page, audit_id, section.id, saved=True)
     return RedirectResponse(f"/audits/{audit_id}?section={section.id}", status_code=303)
