@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import service.app  # noqa: F401  (every module imported, so every problem class is known)
 from service import errors
 from workflows.machine import shortfall
 

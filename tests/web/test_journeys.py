@@ -68,7 +68,7 @@ def test_the_broker_lists_candidates_selects_and_moves_the_engagement_on(
     expect(page.locator(".reasons")).to_contain_text(
         "candidates without a reviewed evaluation audit: Plásticos Norte"
     )
-    expect(page.locator(".history")).to_contain_text("Start the supplier evaluation")
+    expect(page.locator(".history")).to_contain_text("Supplier evaluation started")
     accessible(page)
     fresh(session)
     row = session.get(Engagement, engagement.id)
